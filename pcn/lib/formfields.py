@@ -1,0 +1,71 @@
+"""Form fields shared by the apps' forms."""
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from pcn.lib.money import MoneyFormatError, format_cents_plain, parse_cents
+
+
+class MoneyInput(forms.TextInput):
+    """Shows cents as dollars in the user's language; asks phones for a numeric keypad."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "class": "money", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, int):
+            return format_cents_plain(value, get_language() or "fr")
+        return super().format_value(value)
+
+
+class MoneyField(forms.Field):
+    """An amount typed in dollars ("12,50"), cleaned to integer cents, strictly positive by default."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": _("Écrivez un montant en dollars, par exemple 12,50."),
+        "not_positive": _("Le montant doit être plus grand que zéro."),
+    }
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text.startswith("-"):
+            raise forms.ValidationError(self.error_messages["not_positive"], code="not_positive")
+        try:
+            return parse_cents(text)
+        except MoneyFormatError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value <= 0 and not self.allow_zero:
+            raise forms.ValidationError(self.error_messages["not_positive"], code="not_positive")
+
+
+class MultipleChoiceListField(forms.MultipleChoiceField):
+    """Checkboxes whose value is stored as a JSON list of codes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, choices, **kwargs):
+        kwargs.setdefault("error_messages", {"required": _("Cochez au moins une case.")})
+        super().__init__(choices=choices, **kwargs)
+
+
+def add_service_errors(form: forms.BaseForm, error) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has that field,
+    at the top of the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,144 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pcn.lib.formfields import MoneyField, MultipleChoiceListField
+from pcn.programs.choices import Language, ProductCategory, SalePointKind
+from pcn.programs.models import CouponClass, Organization, Program, Season
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProgramForm(forms.ModelForm):
+    languages = MultipleChoiceListField(label=_("Langues"), choices=Language.choices)
+
+    class Meta:
+        model = Program
+        fields = ["name", "kind", "region", "languages", "fiduciary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["fiduciary"].queryset = self.instance.organizations.all()
+        else:
+            del self.fields["fiduciary"]
+
+
+class SeasonForm(forms.ModelForm):
+    accepted_sale_point_kinds = MultipleChoiceListField(
+        label=_("Lieux où les coupons sont acceptés"), choices=SalePointKind.choices
+    )
+
+    class Meta:
+        model = Season
+        fields = [
+            "name",
+            "starts_on",
+            "ends_on",
+            "weeks",
+            "frequency",
+            "household_size_cap",
+            "coupons_valid_from",
+            "coupons_valid_until",
+            "accepted_sale_point_kinds",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "coupons_valid_from": DateInput(),
+            "coupons_valid_until": DateInput(),
+            "weeks": forms.NumberInput(attrs={"min": 1, "max": 60}),
+            "household_size_cap": forms.NumberInput(attrs={"min": 1, "max": 20}),
+        }
+        help_texts = {
+            "coupons_valid_from": _("Laissez vide pour prendre le début de la saison."),
+            "coupons_valid_until": _("Laissez vide pour prendre la fin de la saison."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coupons_valid_from"].required = False
+        self.fields["coupons_valid_until"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("coupons_valid_from") and data.get("starts_on"):
+            data["coupons_valid_from"] = data["starts_on"]
+            self.instance.coupons_valid_from = data["starts_on"]
+        if not data.get("coupons_valid_until") and data.get("ends_on"):
+            data["coupons_valid_until"] = data["ends_on"]
+            self.instance.coupons_valid_until = data["ends_on"]
+        return data
+
+    def _post_clean(self):
+        # Fill the defaults before the model's own rules run (they check validity dates).
+        for name in ("coupons_valid_from", "coupons_valid_until"):
+            if self.cleaned_data.get(name):
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
+
+class EntitlementForm(forms.Form):
+    """One amount per household size, 1 to the season's cap."""
+
+    def __init__(self, *args, season: Season, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {row.household_size: row.amount_cents for row in season.entitlement_rows.all()}
+        cap = season.household_size_cap
+        for size in range(1, cap + 1):
+            if size == cap and cap > 1:
+                label = _("%(size)s personnes ou plus") % {"size": size}
+            elif size == 1:
+                label = _("1 personne")
+            else:
+                label = _("%(size)s personnes") % {"size": size}
+            self.fields[f"size_{size}"] = MoneyField(label=label, initial=current.get(size))
+
+    def amounts_cents(self) -> dict[int, int]:
+        return {int(name.removeprefix("size_")): cents for name, cents in self.cleaned_data.items()}
+
+
+class DenominationsForm(forms.Form):
+    SLOTS = 6
+
+    def __init__(self, *args, season: Season, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(season.denominations.values_list("value_cents", flat=True))
+        for i in range(self.SLOTS):
+            self.fields[f"value_{i}"] = MoneyField(
+                label=_("Valeur %(n)s") % {"n": i + 1},
+                required=False,
+                initial=current[i] if i < len(current) else None,
+            )
+
+    def clean(self):
+        data = super().clean()
+        values = [v for v in data.values() if v]
+        if not values and not self.errors:
+            raise forms.ValidationError(_("Donnez au moins une valeur de coupon, par exemple 5,00."))
+        if len(set(values)) != len(values):
+            raise forms.ValidationError(_("Chaque valeur de coupon ne peut paraître qu'une fois."))
+        return data
+
+    def values_cents(self) -> list[int]:
+        return [v for v in self.cleaned_data.values() if v]
+
+
+class CouponClassForm(forms.ModelForm):
+    categories = MultipleChoiceListField(label=_("Produits que ce coupon permet d'acheter"), choices=ProductCategory.choices)
+
+    class Meta:
+        model = CouponClass
+        fields = ["name", "categories"]
+        help_texts = {"name": _("Par exemple « Fruits et légumes » ou « Tous les aliments admissibles ».")}
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "contact_name", "email", "phone", "address", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
