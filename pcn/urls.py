@@ -1,8 +1,7 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+# Uploaded files (signed agreements...) are never served as plain media: views serve them after an access check.
 urlpatterns = [
     path("", include("pcn.accounts.urls")),
     path("", include("pcn.programs.urls")),
@@ -11,6 +10,3 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

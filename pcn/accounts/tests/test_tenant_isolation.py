@@ -1,0 +1,141 @@
+"""Walks every URL pattern of the project as an outsider and as an anonymous visitor: each one must be
+refused (redirect to login, 403, 404 or 405), never show data. New URLs are covered automatically: a URL
+with a keyword this test does not know fails until the test learns which object it names."""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.test import TestCase, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pcn.accounts.models import Role
+from pcn.governance.models import Agreement, CommitteeMember, Decision
+from pcn.programs.models import Network
+from pcn.testing import PASSWORD, make_role_users, make_user, make_world
+
+# URLs anyone may open: the way in, the way out, and the language switch.
+PUBLIC = {"login", "logout", "set_language"}
+REFUSED = {302, 403, 404, 405}
+
+
+def walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue  # Django's admin guards itself (staff only); its index is checked below.
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+@override_settings(MEDIA_ROOT="/tmp/pcn-test-media")
+class TenantIsolationTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.a = make_world("Alpha")
+        cls.b = make_world("Bravo", network=Network.objects.create(name="Autre réseau"))
+        cls.a_users = make_role_users(cls.a, "a")
+        cls.b_users = make_role_users(cls.b, "b")
+        cls.b_network_admin = make_user("b-admin", role=Role.NETWORK_ADMIN, network=cls.b["network"])
+        program = cls.a["program"]
+        cls.member = CommitteeMember.objects.create(program=program, name="Alice Tremblay", role="présidente")
+        cls.agreement = Agreement.objects.create(
+            program=program, kind="partner", organization=cls.a["partner"], signed_on=datetime.date(2026, 5, 1)
+        )
+        cls.agreement.file.save("entente.pdf", ContentFile(b"%PDF-1.4 secret agreement"), save=True)
+        cls.decision = Decision.objects.create(
+            program=program, decided_on=datetime.date(2026, 5, 2), title="Montant maximal 60 $",
+            recorded_by=cls.a_users[Role.COORDINATOR],
+        )
+
+    def kwargs_for(self, route: str, pattern: URLPattern) -> dict:
+        a = self.a
+        known = {
+            "program_id": a["program"].pk,
+            "season_id": a["season"].pk,
+            "coupon_class_id": a["coupon_class"].pk,
+            "organization_id": a["partner"].pk,
+            "market_id": a["market"].pk,
+            "sale_point_id": a["sale_point"].pk,
+            "vendor_id": a["vendor"].pk,
+            "member_id": self.member.pk,
+            "agreement_id": self.agreement.pk,
+            "decision_id": self.decision.pk,
+        }
+        names = list(pattern.pattern.converters)
+        unknown = [n for n in names if n not in known]
+        self.assertFalse(unknown, f"{route}: teach this test which object {unknown} names")
+        return {n: known[n] for n in names}
+
+    def urls(self):
+        for route, pattern in walk(get_resolver().url_patterns):
+            if pattern.name in PUBLIC:
+                continue
+            kwargs = self.kwargs_for(route, pattern)
+            yield pattern.name, reverse(pattern.name, kwargs=kwargs), bool(kwargs)
+
+    def secrets(self) -> list[str]:
+        a = self.a
+        return [a["program"].name, a["partner"].name, a["market"].name, a["vendor"].business_name,
+                self.member.name, self.decision.title]
+
+    def assert_no_secret(self, response, url, who):
+        body = response.content.decode(errors="replace")
+        for secret in self.secrets():
+            self.assertNotIn(secret, body, f"{who} saw {secret!r} at {url}")
+
+    def test_the_walk_covers_the_project(self):
+        names = {name for name, _url, _scoped in self.urls()}
+        for expected in ("home", "program_detail", "season_detail", "market_detail", "vendor_detail", "governance"):
+            self.assertIn(expected, names)
+
+    def test_an_insider_reaches_every_url_so_the_walk_is_meaningful(self):
+        self.client.login(username="a-coordo", password=PASSWORD)
+        for name, url, _scoped in self.urls():
+            if name in ("network_home", "program_create"):
+                continue  # network pages: a coordinator is not in the network's staff
+            response = self.client.get(url)
+            self.assertIn(response.status_code, {200, 405}, f"coordinator got {response.status_code} at {url}")
+
+    def test_anonymous_visitors_are_sent_to_the_login_page(self):
+        for _name, url, _scoped in self.urls():
+            for method in ("get", "post"):
+                response = getattr(self.client, method)(url)
+                self.assertIn(response.status_code, {302, 405}, f"anonymous {method} {url}")
+                if response.status_code == 302:
+                    self.assertTrue(response["Location"].startswith(reverse("login")), url)
+
+    def test_users_of_another_program_are_refused_everywhere(self):
+        outsiders = [*self.b_users.values(), self.b_network_admin]
+        for user in outsiders:
+            self.client.force_login(user)
+            for _name, url, scoped in self.urls():
+                for method in ("get", "post"):
+                    response = getattr(self.client, method)(url)
+                    who = f"{user.username} {method}"
+                    if scoped:
+                        self.assertIn(response.status_code, REFUSED, f"{who} {url}")
+                        if response.status_code == 302:
+                            self.assertFalse(response["Location"].endswith(url), f"{who} {url}")
+                    self.assert_no_secret(response, url, who)
+
+    def test_insiders_without_the_role_are_refused_configuration_changes(self):
+        change_views = {"program_edit", "season_create", "season_edit", "season_entitlements", "season_denominations",
+                        "coupon_class_create", "coupon_class_edit", "organization_create", "organization_edit",
+                        "market_create", "market_edit", "sale_point_create", "sale_point_edit", "vendor_create",
+                        "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
+                        "agreement_create", "decision_create"}
+        readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
+                   Role.FUNDER_VIEWER]
+        for role in readers:
+            self.client.force_login(self.a_users[role])
+            for name, url, _scoped in self.urls():
+                if name in change_views:
+                    response = self.client.post(url, {"name": "Piraté"})
+                    self.assertIn(response.status_code, {403, 404, 405}, f"{role} POST {url}")
+
+    def test_the_support_admin_is_closed_to_program_staff(self):
+        self.client.force_login(self.a_users[Role.COORDINATOR])
+        response = self.client.get(reverse("admin:index"))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/admin/login/", response["Location"])
