@@ -85,3 +85,12 @@ def programs_for_user(user, *, roles: Iterable[str] | None = None):
 
 def is_network_admin(user) -> bool:
     return any(m.role == Role.NETWORK_ADMIN for m in memberships_of(user))
+
+
+def get_membership_for_user(user, membership_id: int) -> Membership:
+    """Only those who configure the program manage its people's roles."""
+    membership = Membership.objects.select_related("program__network", "user").filter(pk=membership_id).first()
+    if membership is None or membership.program is None:
+        raise Http404
+    check_program_access(user, membership.program, roles=CONFIGURE)
+    return membership

@@ -69,3 +69,9 @@ def add_service_errors(form: forms.BaseForm, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def posted(request):
+    """The form data of a POST (even an empty one), None otherwise. (`request.POST or None` would treat an
+    empty submission as no submission and show no errors.)"""
+    return request.POST if request.method == "POST" else None

@@ -2,7 +2,7 @@
 
 import re
 
-_AMOUNT = re.compile(r"^(?P<units>\d{1,9})(?:[.,](?P<cents>\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(?P<units>\d{1,12})(?:[.,](?P<cents>\d{1,2}))?$")
 
 
 class MoneyFormatError(ValueError):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from pcn.accounts.access import get_network_for_user, programs_for_user
 from pcn.accounts.models import Role
 from pcn.accounts.shortcuts import render_program_page
-from pcn.lib.formfields import add_service_errors
+from pcn.lib.formfields import add_service_errors, posted
 from pcn.programs import services
 from pcn.programs.access import (
     get_coupon_class_for_user,
@@ -43,7 +43,7 @@ def network_home(request):
 @login_required
 def program_create(request):
     network = get_network_for_user(request.user, roles=[Role.NETWORK_ADMIN])
-    form = ProgramForm(request.POST or None, instance=Program(network=network))
+    form = ProgramForm(posted(request), instance=Program(network=network))
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_save(program=form.instance)
@@ -76,7 +76,7 @@ def program_detail(request, program_id: int):
 @login_required
 def program_edit(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
-    form = ProgramForm(request.POST or None, instance=program)
+    form = ProgramForm(posted(request), instance=program)
     if request.method == "POST" and form.is_valid():
         try:
             services.program_save(program=form.instance)
@@ -102,7 +102,7 @@ def season_list(request, program_id: int):
 @login_required
 def season_create(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
-    form = SeasonForm(request.POST or None, instance=Season(program=program))
+    form = SeasonForm(posted(request), instance=Season(program=program))
     if request.method == "POST" and form.is_valid():
         try:
             season = services.season_save(season=form.instance)
@@ -142,7 +142,7 @@ def season_detail(request, season_id: int):
 @login_required
 def season_edit(request, season_id: int):
     season = get_season_for_user(request.user, season_id, write=True)
-    form = SeasonForm(request.POST or None, instance=season)
+    form = SeasonForm(posted(request), instance=season)
     if request.method == "POST" and form.is_valid():
         try:
             services.season_save(season=form.instance)
@@ -159,7 +159,7 @@ def season_edit(request, season_id: int):
 @login_required
 def season_entitlements(request, season_id: int):
     season = get_season_for_user(request.user, season_id, write=True)
-    form = EntitlementForm(request.POST or None, season=season)
+    form = EntitlementForm(posted(request), season=season)
     if request.method == "POST" and form.is_valid():
         try:
             services.season_set_entitlements(season=season, amounts_cents=form.amounts_cents())
@@ -182,7 +182,7 @@ def season_entitlements(request, season_id: int):
 @login_required
 def season_denominations(request, season_id: int):
     season = get_season_for_user(request.user, season_id, write=True)
-    form = DenominationsForm(request.POST or None, season=season)
+    form = DenominationsForm(posted(request), season=season)
     if request.method == "POST" and form.is_valid():
         try:
             services.season_set_denominations(season=season, values_cents=form.values_cents())
@@ -214,7 +214,7 @@ def coupon_class_edit(request, coupon_class_id: int):
 
 
 def _coupon_class_form(request, season, coupon_class, *, title):
-    form = CouponClassForm(request.POST or None, instance=coupon_class)
+    form = CouponClassForm(posted(request), instance=coupon_class)
     if request.method == "POST" and form.is_valid():
         try:
             services.coupon_class_save(coupon_class=form.instance)
@@ -269,7 +269,7 @@ def organization_edit(request, organization_id: int):
 
 
 def _organization_form(request, program, organization, *, title):
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.organization_save(organization=form.instance)

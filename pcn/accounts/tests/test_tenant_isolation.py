@@ -61,6 +61,7 @@ class TenantIsolationTest(TestCase):
             "member_id": self.member.pk,
             "agreement_id": self.agreement.pk,
             "decision_id": self.decision.pk,
+            "membership_id": self.a_users[Role.RESEARCHER].memberships.get().pk,
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
@@ -124,7 +125,8 @@ class TenantIsolationTest(TestCase):
                         "coupon_class_create", "coupon_class_edit", "organization_create", "organization_edit",
                         "market_create", "market_edit", "sale_point_create", "sale_point_edit", "vendor_create",
                         "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
-                        "agreement_create", "decision_create"}
+                        "agreement_create", "decision_create", "team", "membership_create",
+                        "membership_remove"}
         readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
                    Role.FUNDER_VIEWER]
         for role in readers:

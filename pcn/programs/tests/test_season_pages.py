@@ -148,7 +148,7 @@ class DenominationAndClassPagesTest(TestCase):
     def test_it_refuses_no_denomination_a_duplicate_and_a_zero(self):
         url = reverse("season_denominations", args=[self.season.pk])
         self.assertContains(self.client.post(url, {}), "Donnez au moins une valeur de coupon")
-        self.assertContains(self.client.post(url, {"value_0": "5", "value_1": "5,00"}), "ne peut paraître qu'une fois")
+        self.assertContains(self.client.post(url, {"value_0": "5", "value_1": "5,00"}), "ne peut paraître qu&#x27;une fois")
         self.assertContains(self.client.post(url, {"value_0": "0"}), "Le montant doit être plus grand que zéro.")
         values = list(Denomination.objects.filter(season=self.season).values_list("value_cents", flat=True))
         self.assertEqual(values, [500])

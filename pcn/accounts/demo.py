@@ -1,0 +1,659 @@
+"""Demonstration data: three fictional programs modelled on the Québec pilots, and one login per role.
+
+Everything here is invented (people, businesses, most organizations); places, schedules and amounts
+follow the public facts in the design notes (FACTS.md). `demo_seed` is idempotent: rows are found by
+their natural names, updated only when they differ from the data below, and append-only records
+(authorizations, decisions, agreements, memberships) are created only when missing.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from pcn.accounts.models import Membership, Role
+from pcn.governance.models import Agreement, CommitteeMember, Decision
+from pcn.markets.models import Market, SalePoint, Vendor, VendorAuthorization
+from pcn.programs.choices import ProductCategory, Region, SalePointKind
+from pcn.programs.models import CouponClass, Network, Organization, Program, Season
+from pcn.programs.services import (
+    coupon_class_save,
+    organization_save,
+    program_save,
+    season_save,
+    season_set_denominations,
+    season_set_entitlements,
+)
+
+DEMO_PASSWORD = "pcn-demo-2026"
+NETWORK_NAME = "Réseau des marchés publics du Québec (démo)"
+
+Org = Organization.Kind
+Kind = SalePointKind
+Cat = ProductCategory
+FRUITS_AND_VEGETABLES = [Cat.VEGETABLES, Cat.FRUIT, Cat.HERBS, Cat.FOOD_PLANTS]
+ALL_FOODS = list(Cat.values)
+
+
+# --- What the data looks like ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    name: str
+    kind: str
+    contact_name: str = ""
+    phone: str = ""
+    address: str = ""
+
+    @property
+    def email(self) -> str:
+        return f"{_slug(self.contact_name)}@example.org" if self.contact_name else ""
+
+
+@dataclass(frozen=True)
+class SalePointSpec:
+    name: str
+    kind: str
+    address: str
+    latitude: str
+    longitude: str
+    schedule: str
+
+
+@dataclass(frozen=True)
+class MarketSpec:
+    name: str
+    municipality: str
+    sale_points: tuple[SalePointSpec, ...]
+    operator: str = ""  # an OrgSpec name of the same program
+
+
+@dataclass(frozen=True)
+class VendorSpec:
+    business_name: str
+    kind: str
+    contact_name: str
+    categories: tuple[str, ...]
+    sells_at: tuple[str, ...]  # market names; the vendor is attached to every sale point of each
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SeasonSpec:
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    weeks: int
+    frequency: str
+    amounts_dollars: tuple[int, ...]  # per period, for household sizes 1..cap (the cap is the length)
+    denominations_dollars: tuple[int, ...]
+    classes: tuple[tuple[str, tuple[str, ...]], ...]
+    accepted_kinds: tuple[str, ...]
+    not_authorized: tuple[str, ...] = ()  # vendors not (yet) authorized for this season
+
+
+@dataclass(frozen=True)
+class ProgramSpec:
+    name: str
+    kind: str
+    region: str
+    languages: tuple[str, ...]
+    fiduciary: str
+    organizations: tuple[OrgSpec, ...]
+    markets: tuple[MarketSpec, ...]
+    vendors: tuple[VendorSpec, ...]
+    seasons: tuple[SeasonSpec, ...]
+    authorized_by: str  # username of the login that authorizes the vendors
+
+
+@dataclass(frozen=True)
+class LoginSpec:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    title: str  # the role in French, as the printed table shows it
+    program: str = ""  # ProgramSpec name; empty for network roles
+    organization: str = ""
+    market: str = ""
+    vendor: str = ""
+    superuser: bool = False
+
+
+@dataclass(frozen=True)
+class Login:
+    """What the command prints for each demo account."""
+
+    role: str
+    username: str
+    password: str = field(default=DEMO_PASSWORD)
+
+
+def _d(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+def _slug(name: str) -> str:
+    table = str.maketrans("àâçéèêëîïôöùûüÀÂÇÉÈÊËÎÏÔÖÙÛÜ", "aaceeeeiioouuuAACEEEEIIOOUUU")
+    return ".".join(name.translate(table).lower().replace("-", " ").replace("'", " ").split())
+
+
+# --- PCN Portneuf: a rural MRC, three public markets and some farm stands -------------------------
+
+PORTNEUF = ProgramSpec(
+    name="PCN Portneuf",
+    kind=Program.Kind.MRC,
+    region=Region.CAPITALE_NATIONALE,
+    languages=("fr",),
+    fiduciary="Syndicat régional des producteurs (démo)",
+    organizations=(
+        OrgSpec("Syndicat régional des producteurs (démo)", Org.FIDUCIARY, "Hélène Bédard", "418-555-0101",
+                "185, rue Dupont, Pont-Rouge (Québec) G3H 1N4"),
+        OrgSpec("Fonds de développement du milieu de Portneuf (démo)", Org.FUNDER, "François Morin", "418-555-0102",
+                "160, rue Saint-Joseph, Saint-Raymond (Québec) G3L 1J1"),
+        OrgSpec("MRC de Portneuf – développement économique (démo)", Org.FUNDER, "Nadia Bouchard", "418-555-0103",
+                "185, route 138, Cap-Santé (Québec) G0A 1L0"),
+        OrgSpec("Coopérative des marchés publics de Portneuf (démo)", Org.MARKET_OPERATOR, "Pierre Lavoie",
+                "418-555-0104", "510, boulevard de la Montagne, Saint-Casimir (Québec) G0A 3L0"),
+        OrgSpec("Entraide alimentaire de Saint-Raymond", Org.COMMUNITY_PARTNER, "Sophie Trudel", "418-555-0111",
+                "300, rue Saint-Cyrille, Saint-Raymond (Québec) G3L 4A5"),
+        OrgSpec("Maison de la famille de Portneuf", Org.COMMUNITY_PARTNER, "Lucie Alain", "418-555-0112",
+                "222, rue Principale, Saint-Casimir (Québec) G0A 3L0"),
+        OrgSpec("Centre d'action bénévole de Portneuf-Ouest", Org.COMMUNITY_PARTNER, "Gilles Beaupré", "418-555-0113",
+                "45, rue de l'Église, Saint-Marc-des-Carrières (Québec) G0A 4B0"),
+        OrgSpec("Comptoir solidaire de Deschambault", Org.COMMUNITY_PARTNER, "Maryse Perron", "418-555-0114",
+                "120, chemin du Roy, Deschambault-Grondines (Québec) G0A 1S0"),
+    ),
+    markets=(
+        MarketSpec("Marché public de Saint-Raymond", "Saint-Raymond", (
+            SalePointSpec("Place de l'Église", Kind.MARKET, "Place de l'Église, rue Saint-Joseph, Saint-Raymond "
+                          "(Québec) G3L 1H3", "46.8995", "-71.8381", "samedi 9 h à 13 h, de juin à septembre"),
+        ), operator="Coopérative des marchés publics de Portneuf (démo)"),
+        MarketSpec("Marché public de Saint-Casimir", "Saint-Casimir", (
+            SalePointSpec("Place publique", Kind.MARKET, "510, boulevard de la Montagne, Saint-Casimir (Québec) "
+                          "G0A 3L0", "46.6556", "-72.1372", "vendredi 15 h à 19 h, de juin à septembre"),
+        ), operator="Coopérative des marchés publics de Portneuf (démo)"),
+        MarketSpec("Marché public de Deschambault-Grondines", "Deschambault-Grondines", (
+            SalePointSpec("Site du Moulin de La Chevrotière", Kind.MARKET, "109, chemin du Roy, "
+                          "Deschambault-Grondines (Québec) G0A 1S0", "46.6478", "-71.9283",
+                          "dimanche 10 h à 14 h, de juin à septembre"),
+        ), operator="Coopérative des marchés publics de Portneuf (démo)"),
+        MarketSpec("Ferme des Trois-Ruisseaux", "Saint-Basile", (
+            SalePointSpec("Kiosque à la ferme", Kind.FARM_STAND, "215, rang Sainte-Angélique, Saint-Basile (Québec) "
+                          "G0A 3G0", "46.7664", "-71.8152", "tous les jours 9 h à 18 h, de juillet à octobre"),
+        )),
+        MarketSpec("Ferme Bel-Horizon", "Pont-Rouge", (
+            SalePointSpec("Kiosque libre-service", Kind.SELF_SERVE, "48, rang du Brûlé, Pont-Rouge (Québec) G3H 1A1",
+                          "46.7721", "-71.7048", "tous les jours, du lever au coucher du soleil, de juillet à "
+                          "septembre"),
+        )),
+        MarketSpec("Ferme du Coteau fleuri", "Neuville", (
+            SalePointSpec("Champs d'autocueillette", Kind.U_PICK, "780, route 138, Neuville (Québec) G0A 2R0",
+                          "46.7034", "-71.5897", "tous les jours 8 h à 16 h : fraises en juin et juillet, "
+                          "framboises en août"),
+        )),
+    ),
+    vendors=(
+        VendorSpec("Ferme des Trois-Ruisseaux", Vendor.Kind.PRODUCER, "Martin Gauthier",
+                   (Cat.VEGETABLES, Cat.EGGS, Cat.HERBS),
+                   ("Ferme des Trois-Ruisseaux", "Marché public de Saint-Raymond"), "418-555-0121"),
+        VendorSpec("Ferme Bel-Horizon", Vendor.Kind.PRODUCER, "Chantal Robitaille", (Cat.VEGETABLES, Cat.FRUIT),
+                   ("Ferme Bel-Horizon", "Marché public de Saint-Casimir"), "418-555-0122"),
+        VendorSpec("Ferme du Coteau fleuri", Vendor.Kind.PRODUCER, "Yves Delisle",
+                   (Cat.FRUIT, Cat.VEGETABLES, Cat.FOOD_PLANTS),
+                   ("Ferme du Coteau fleuri", "Marché public de Deschambault-Grondines"), "418-555-0123"),
+        VendorSpec("Les Jardins de la Sainte-Anne", Vendor.Kind.PRODUCER, "Annie Côté",
+                   (Cat.VEGETABLES, Cat.HERBS, Cat.FOOD_PLANTS),
+                   ("Marché public de Saint-Casimir", "Marché public de Saint-Raymond"), "418-555-0124"),
+        VendorSpec("Érablière du rang Notre-Dame", Vendor.Kind.PRODUCER, "Réjean Matte", (Cat.MAPLE,),
+                   ("Marché public de Saint-Raymond", "Marché public de Saint-Casimir"), "418-555-0125"),
+        VendorSpec("Rucher des Grondines", Vendor.Kind.PRODUCER, "Isabelle Hamel", (Cat.HONEY,),
+                   ("Marché public de Deschambault-Grondines",), "418-555-0126"),
+        VendorSpec("Fromagerie du Vieux-Moulin", Vendor.Kind.PROCESSOR, "Jean-Philippe Naud", (Cat.DAIRY,),
+                   ("Marché public de Deschambault-Grondines", "Marché public de Saint-Casimir"), "418-555-0127"),
+        VendorSpec("Boulangerie La Mie de Portneuf", Vendor.Kind.PROCESSOR, "Caroline Genois", (Cat.PROCESSED,),
+                   ("Marché public de Saint-Raymond",), "418-555-0128"),
+        VendorSpec("Ferme d'élevage Lachance", Vendor.Kind.PRODUCER, "Guy Lachance", (Cat.MEAT, Cat.EGGS),
+                   ("Marché public de Saint-Casimir", "Marché public de Saint-Raymond"), "418-555-0129"),
+        VendorSpec("Les Conserves de grand-maman Huot", Vendor.Kind.ARTISAN, "Monique Huot",
+                   (Cat.PROCESSED, Cat.FRUIT), ("Marché public de Saint-Casimir",), "418-555-0130"),
+    ),
+    seasons=(
+        SeasonSpec("Été 2026", _d("2026-06-13"), _d("2026-09-05"), 12, Season.Frequency.WEEKLY,
+                   (25, 35, 45, 50, 55, 60), (2, 5, 10),
+                   (("Fruits et légumes", tuple(FRUITS_AND_VEGETABLES)), ("Tous les aliments admissibles",
+                                                                          tuple(ALL_FOODS))),
+                   (Kind.MARKET, Kind.FARM_STAND, Kind.SELF_SERVE, Kind.U_PICK),
+                   not_authorized=("Les Conserves de grand-maman Huot",)),  # joined in 2027
+        SeasonSpec("Été 2027", _d("2027-06-12"), _d("2027-09-04"), 12, Season.Frequency.WEEKLY,
+                   (25, 35, 45, 50, 55, 60), (2, 5, 10),
+                   (("Fruits et légumes", tuple(FRUITS_AND_VEGETABLES)), ("Tous les aliments admissibles",
+                                                                          tuple(ALL_FOODS))),
+                   (Kind.MARKET, Kind.FARM_STAND, Kind.SELF_SERVE, Kind.U_PICK),
+                   not_authorized=("Boulangerie La Mie de Portneuf",)),  # renewal pending: work for the coordinator
+    ),
+    authorized_by="coordo",
+)
+
+
+# --- PCN Bas-Saint-Laurent: a remote region, six public markets over six MRCs ---------------------
+
+BSL = ProgramSpec(
+    name="PCN Bas-Saint-Laurent",
+    kind=Program.Kind.REGION,
+    region=Region.BAS_SAINT_LAURENT,
+    languages=("fr",),
+    fiduciary="Regroupement bioalimentaire du Bas-Saint-Laurent (démo)",
+    organizations=(
+        OrgSpec("Regroupement bioalimentaire du Bas-Saint-Laurent (démo)", Org.FIDUCIARY, "Catherine Dionne",
+                "418-555-0201", "337, rue Moreault, Rimouski (Québec) G5L 1P4"),
+        OrgSpec("Fonds régional pour la sécurité alimentaire (démo)", Org.FUNDER, "Richard Pelletier",
+                "418-555-0202", "70, rue Saint-Germain Est, Rimouski (Québec) G5L 7J9"),
+        OrgSpec("Entraide alimentaire du Kamouraska", Org.COMMUNITY_PARTNER, "Josée Lévesque", "418-555-0211",
+                "470, avenue Chapleau, Saint-Pascal (Québec) G0L 3Y0"),
+        OrgSpec("Cuisines collectives de La Pocatière", Org.COMMUNITY_PARTNER, "Martine Ouellet", "418-555-0212",
+                "900, 6e Avenue, La Pocatière (Québec) G0R 1Z0"),
+        OrgSpec("Comptoir alimentaire de Rimouski", Org.COMMUNITY_PARTNER, "Simon Gagné", "418-555-0213",
+                "145, rue de l'Évêché Est, Rimouski (Québec) G5L 1X8"),
+        OrgSpec("Maison des familles de Rimouski-Neigette", Org.COMMUNITY_PARTNER, "Valérie Roy", "418-555-0214",
+                "250, rue Saint-Louis, Rimouski (Québec) G5L 5R1"),
+        OrgSpec("Centre d'entraide de La Mitis", Org.COMMUNITY_PARTNER, "Denise Proulx", "418-555-0215",
+                "1, avenue de la Gare, Mont-Joli (Québec) G5H 1N8"),
+        OrgSpec("Popote roulante de Sainte-Flavie", Org.COMMUNITY_PARTNER, "Claude Saint-Pierre", "418-555-0216",
+                "775, route de la Mer, Sainte-Flavie (Québec) G0J 2L0"),
+        OrgSpec("Carrefour solidaire de Matane", Org.COMMUNITY_PARTNER, "Élise Fournier", "418-555-0217",
+                "382, avenue Saint-Jérôme, Matane (Québec) G4W 3B3"),
+        OrgSpec("Jardins communautaires du Témiscouata", Org.COMMUNITY_PARTNER, "Luc Thériault", "418-555-0218",
+                "45, rue Commerciale, Témiscouata-sur-le-Lac (Québec) G0L 1X0"),
+        OrgSpec("Maison de la famille de Rivière-du-Loup", Org.COMMUNITY_PARTNER, "Karine Michaud", "418-555-0219",
+                "95, rue Lafontaine, Rivière-du-Loup (Québec) G5R 3A7"),
+    ),
+    markets=(
+        MarketSpec("Marché public de Kamouraska", "Kamouraska", (
+            SalePointSpec("Terrain du quai", Kind.MARKET, "69, avenue Morel, Kamouraska (Québec) G0L 1M0",
+                          "47.5663", "-69.8678", "samedi 9 h à 13 h, de juin à septembre"),
+        )),
+        MarketSpec("Marché public de Rimouski", "Rimouski", (
+            SalePointSpec("Place du marché", Kind.MARKET, "35, rue Saint-Germain Ouest, Rimouski (Québec) G5L 4B4",
+                          "48.4488", "-68.5257", "samedi 9 h à 14 h, de juin à octobre"),
+        )),
+        MarketSpec("Marché public de Mont-Joli", "Mont-Joli", (
+            SalePointSpec("Parc de la gare", Kind.MARKET, "1, avenue Doucet, Mont-Joli (Québec) G5H 1R1",
+                          "48.5841", "-68.1916", "jeudi 15 h à 19 h, de juillet à septembre"),
+        )),
+        MarketSpec("Marché public de Matane", "Matane", (
+            SalePointSpec("Promenade des Capitaines", Kind.MARKET, "235, avenue Saint-Jérôme, Matane (Québec) "
+                          "G4W 3A7", "48.8468", "-67.5313", "samedi 9 h à 13 h, de juin à septembre"),
+        )),
+        MarketSpec("Marché public de Témiscouata-sur-le-Lac", "Témiscouata-sur-le-Lac", (
+            SalePointSpec("Halte du lac", Kind.MARKET, "20, rue Commerciale, Témiscouata-sur-le-Lac (Québec) "
+                          "G0L 1X0", "47.6803", "-68.8762", "vendredi 14 h à 18 h, de juillet à septembre"),
+        )),
+        MarketSpec("Marché public de Rivière-du-Loup", "Rivière-du-Loup", (
+            SalePointSpec("Parc de l'Hôtel-de-Ville", Kind.MARKET, "65, rue de l'Hôtel-de-Ville, Rivière-du-Loup "
+                          "(Québec) G5R 1L4", "47.8335", "-69.5340", "dimanche 10 h à 14 h, de juin à septembre"),
+        )),
+    ),
+    vendors=(
+        VendorSpec("Ferme La Rose des Champs", Vendor.Kind.PRODUCER, "Mélanie Dubé", (Cat.VEGETABLES, Cat.HERBS),
+                   ("Marché public de Kamouraska", "Marché public de Rivière-du-Loup"), "418-555-0221"),
+        VendorSpec("Bergerie du Littoral", Vendor.Kind.PRODUCER, "Serge Bérubé", (Cat.MEAT,),
+                   ("Marché public de Kamouraska", "Marché public de Rimouski"), "418-555-0222"),
+        VendorSpec("Fromagerie du Fleuve", Vendor.Kind.PROCESSOR, "Geneviève Landry", (Cat.DAIRY,),
+                   ("Marché public de Rivière-du-Loup", "Marché public de Rimouski",
+                    "Marché public de Témiscouata-sur-le-Lac"), "418-555-0223"),
+        VendorSpec("Poissonnerie du Golfe", Vendor.Kind.PROCESSOR, "Roger Desjardins", (Cat.FISH,),
+                   ("Marché public de Matane", "Marché public de Mont-Joli", "Marché public de Rimouski"),
+                   "418-555-0224"),
+        VendorSpec("Les Serres de la Neigette", Vendor.Kind.PRODUCER, "Audrey Lepage",
+                   (Cat.VEGETABLES, Cat.HERBS, Cat.FOOD_PLANTS), ("Marché public de Rimouski",), "418-555-0225"),
+        VendorSpec("Érablière des Hauts-Plateaux", Vendor.Kind.PRODUCER, "Normand Caron", (Cat.MAPLE,),
+                   ("Marché public de Témiscouata-sur-le-Lac", "Marché public de Rivière-du-Loup"), "418-555-0226"),
+        VendorSpec("Miellerie de la Mitis", Vendor.Kind.PRODUCER, "Julien Banville", (Cat.HONEY,),
+                   ("Marché public de Mont-Joli", "Marché public de Matane"), "418-555-0227"),
+        VendorSpec("Ferme Beaulieu et fils", Vendor.Kind.PRODUCER, "André Beaulieu", (Cat.VEGETABLES, Cat.EGGS),
+                   ("Marché public de Mont-Joli",), "418-555-0228"),
+        VendorSpec("Jardins du Lac-Témiscouata", Vendor.Kind.PRODUCER, "Nathalie Ouellet",
+                   (Cat.VEGETABLES, Cat.FRUIT), ("Marché public de Témiscouata-sur-le-Lac",), "418-555-0229"),
+        VendorSpec("Boulangerie Le Levain du Bas", Vendor.Kind.PROCESSOR, "Olivier Marquis", (Cat.PROCESSED,),
+                   ("Marché public de Rimouski", "Marché public de Matane"), "418-555-0230"),
+        VendorSpec("Petits fruits de La Matanie", Vendor.Kind.PRODUCER, "Sylvie Gendron", (Cat.FRUIT,),
+                   ("Marché public de Matane",), "418-555-0231"),
+        VendorSpec("Confiturerie de l'Anse", Vendor.Kind.ARTISAN, "Hugo Lebel", (Cat.PROCESSED, Cat.FRUIT),
+                   ("Marché public de Kamouraska", "Marché public de Rivière-du-Loup"), "418-555-0232"),
+    ),
+    seasons=(
+        # Every two weeks: 40 $ to 100 $ a period, about 450 $ a season for a household of three.
+        SeasonSpec("Été 2026", _d("2026-06-20"), _d("2026-09-12"), 12, Season.Frequency.BIWEEKLY,
+                   (40, 60, 75, 85, 95, 100), (5, 10), (("Tous les aliments admissibles", tuple(ALL_FOODS)),),
+                   (Kind.MARKET,)),
+        SeasonSpec("Été 2027", _d("2027-06-19"), _d("2027-09-11"), 12, Season.Frequency.BIWEEKLY,
+                   (40, 60, 75, 85, 95, 100), (5, 10), (("Tous les aliments admissibles", tuple(ALL_FOODS)),),
+                   (Kind.MARKET,), not_authorized=("Petits fruits de La Matanie",)),
+    ),
+    authorized_by="coordo-bsl",
+)
+
+
+# --- PCN Ville de Québec: a city, a year-round market and winter CSA baskets ----------------------
+
+QUEBEC = ProgramSpec(
+    name="PCN Ville de Québec",
+    kind=Program.Kind.CITY,
+    region=Region.CAPITALE_NATIONALE,
+    languages=("fr", "en"),
+    fiduciary="Coopérative de solidarité alimentaire de la Capitale (démo)",
+    organizations=(
+        OrgSpec("Coopérative de solidarité alimentaire de la Capitale (démo)", Org.FIDUCIARY, "Benoît Paradis",
+                "418-555-0301", "870, boulevard Charest Est, Québec (Québec) G1K 8S5"),
+        OrgSpec("Fonds de sécurité alimentaire de la Capitale (démo)", Org.FUNDER, "Manon Giroux", "418-555-0302",
+                "2, rue des Jardins, Québec (Québec) G1R 4S9"),
+        OrgSpec("Centre communautaire de Limoilou", Org.COMMUNITY_PARTNER, "Patrick Vézina", "418-555-0311",
+                "1050, 3e Avenue, Québec (Québec) G1L 2X2"),
+        OrgSpec("Entraide Saint-Roch", Org.COMMUNITY_PARTNER, "Amélie Bernier", "418-555-0312",
+                "230, rue du Pont, Québec (Québec) G1K 6M2"),
+        OrgSpec("Maison de quartier de Vanier", Org.COMMUNITY_PARTNER, "Jacques Fortin", "418-555-0313",
+                "330, rue Beaucage, Québec (Québec) G1M 1H3"),
+        OrgSpec("Carrefour des familles de Sainte-Foy", Org.COMMUNITY_PARTNER, "Isabelle Nadeau", "418-555-0314",
+                "2670, chemin des Quatre-Bourgeois, Québec (Québec) G1V 1X8"),
+        OrgSpec("Cuisines collectives de Beauport", Org.COMMUNITY_PARTNER, "Daniel Giguère", "418-555-0315",
+                "790, avenue Royale, Québec (Québec) G1E 1Z1"),
+    ),
+    markets=(
+        MarketSpec("Grand Marché de Québec", "Québec", (
+            SalePointSpec("Halle du marché", Kind.MARKET, "250, boulevard Wilfrid-Hamel, Québec (Québec) G1L 5A7",
+                          "46.8297", "-71.2459", "tous les jours 9 h à 18 h, toute l'année"),
+        )),
+        MarketSpec("Marché public de Sainte-Foy", "Québec", (
+            SalePointSpec("Place du marché", Kind.MARKET, "939, avenue Roland-Beaudin, Québec (Québec) G1V 3V7",
+                          "46.7789", "-71.2851", "mercredi au dimanche 9 h à 17 h, de mai à octobre"),
+        )),
+        MarketSpec("Marché de quartier de Limoilou", "Québec", (
+            SalePointSpec("Parvis de l'église Saint-Charles", Kind.MARKET, "1080, 3e Avenue, Québec (Québec) "
+                          "G1L 2X3", "46.8236", "-71.2330", "jeudi 15 h à 19 h, de juin à octobre"),
+        )),
+        MarketSpec("Paniers ASC de la Ferme des Grands Vents", "Québec", (
+            SalePointSpec("Point de chute Saint-Roch", Kind.CSA_PICKUP, "230, rue du Pont, Québec (Québec) G1K 6M2",
+                          "46.8168", "-71.2236", "jeudi 16 h à 19 h, aux deux semaines, de novembre à avril"),
+            SalePointSpec("Point de chute Limoilou", Kind.CSA_PICKUP, "1050, 3e Avenue, Québec (Québec) G1L 2X2",
+                          "46.8241", "-71.2334", "jeudi 16 h à 19 h, aux deux semaines, de novembre à avril"),
+            SalePointSpec("Point de chute Sainte-Foy", Kind.CSA_PICKUP, "2670, chemin des Quatre-Bourgeois, "
+                          "Québec (Québec) G1V 1X8", "46.7712", "-71.2960",
+                          "vendredi 16 h à 19 h, aux deux semaines, de novembre à avril"),
+        )),
+    ),
+    vendors=(
+        VendorSpec("Ferme des Grands Vents", Vendor.Kind.PRODUCER, "Émilie Rousseau", (Cat.VEGETABLES, Cat.EGGS),
+                   ("Paniers ASC de la Ferme des Grands Vents", "Grand Marché de Québec"), "418-555-0321"),
+        VendorSpec("Boucherie champêtre de l'Île", Vendor.Kind.PRODUCER, "Stéphane Pouliot", (Cat.MEAT,),
+                   ("Grand Marché de Québec",), "418-555-0322"),
+        VendorSpec("Verger Bel-Automne", Vendor.Kind.PRODUCER, "Louise Drouin", (Cat.FRUIT, Cat.PROCESSED),
+                   ("Grand Marché de Québec", "Marché public de Sainte-Foy"), "418-555-0323"),
+        VendorSpec("Fromagerie Côte-de-Beaupré", Vendor.Kind.PROCESSOR, "Alain Cloutier", (Cat.DAIRY,),
+                   ("Grand Marché de Québec", "Marché public de Sainte-Foy"), "418-555-0324"),
+        VendorSpec("Miel de la Jacques-Cartier", Vendor.Kind.PRODUCER, "Mireille Gosselin", (Cat.HONEY,),
+                   ("Grand Marché de Québec", "Marché de quartier de Limoilou"), "418-555-0325"),
+        VendorSpec("Érablière de la Côte", Vendor.Kind.PRODUCER, "Raymond Simard", (Cat.MAPLE,),
+                   ("Grand Marché de Québec",), "418-555-0326"),
+        VendorSpec("Pêcheries du Saint-Laurent", Vendor.Kind.PROCESSOR, "Maxime Boucher", (Cat.FISH,),
+                   ("Grand Marché de Québec",), "418-555-0327"),
+        VendorSpec("Potager urbain de Limoilou", Vendor.Kind.PRODUCER, "Camille Lemieux",
+                   (Cat.VEGETABLES, Cat.HERBS, Cat.FOOD_PLANTS),
+                   ("Marché de quartier de Limoilou", "Marché public de Sainte-Foy"), "418-555-0328"),
+        VendorSpec("Boulangerie du Faubourg", Vendor.Kind.PROCESSOR, "Thomas Bilodeau", (Cat.PROCESSED,),
+                   ("Grand Marché de Québec", "Marché de quartier de Limoilou"), "418-555-0329"),
+    ),
+    seasons=(
+        # The season running on the demo's "today" (late November 2026): monthly, in small coupons.
+        SeasonSpec("Hiver 2026-2027", _d("2026-11-07"), _d("2027-04-24"), 24, Season.Frequency.MONTHLY,
+                   (80, 120, 150, 175, 200), (1, 2, 5, 10), (("Tous les aliments admissibles", tuple(ALL_FOODS)),),
+                   (Kind.MARKET, Kind.CSA_PICKUP), not_authorized=("Potager urbain de Limoilou",)),  # summer only
+    ),
+    authorized_by="admin",
+)
+
+PROGRAMS = (PORTNEUF, BSL, QUEBEC)
+
+
+# --- Governance (Portneuf) ------------------------------------------------------------------------
+
+COMMITTEE = (
+    # name, organization, role, joined on
+    ("Hélène Bédard", "Syndicat régional des producteurs (démo)", "présidente", "2023-02-14"),
+    ("Julie Gagnon", "Syndicat régional des producteurs (démo)", "coordonnatrice, secrétaire du comité", "2023-02-14"),
+    ("Marc-André Gingras", "Syndicat régional des producteurs (démo)", "trésorier", "2023-02-14"),
+    ("Nadia Bouchard", "MRC de Portneuf – développement économique (démo)", "représentante de la MRC", "2023-02-14"),
+    ("Sophie Trudel", "Entraide alimentaire de Saint-Raymond", "représentante des organismes", "2024-01-23"),
+    ("Denis Paquet", "", "représentant des producteurs", "2024-01-23"),
+)
+
+DECISIONS = (
+    ("2026-03-18", "Grille des montants de l'été 2026 reconduite",
+     "Le comité reconduit la grille de 25 $ à 60 $ par semaine selon la taille du ménage (plafond à "
+     "six personnes), pour 12 semaines, soit jusqu'à 720 $ par ménage pour l'été."),
+    ("2026-10-21", "Volet grand public reconduit pour l'été 2027",
+     "Les citoyens pourront de nouveau acheter des coupons : 20 $ payés donnent 30 $ en coupons, par la "
+     "campagne de sociofinancement. Ce sont les mêmes coupons que ceux remis par les organismes."),
+)
+
+AGREEMENTS = (
+    # kind, party, signed on, notes
+    (Agreement.Kind.PARTNER, "Entraide alimentaire de Saint-Raymond", "2026-04-15",
+     "Entente de distribution des coupons aux ménages inscrits, été 2026."),
+    (Agreement.Kind.VENDOR, "Les Jardins de la Sainte-Anne", "2026-05-20",
+     "Entente d'acceptation des coupons : dates de validité, aucune monnaie rendue, remise des coupons au "
+     "gestionnaire du marché chaque semaine."),
+)
+
+
+# --- One login per role ---------------------------------------------------------------------------
+
+LOGINS = (
+    LoginSpec("admin", "Geneviève", "Lapointe", Role.NETWORK_ADMIN, "Administration du réseau (+ admin Django)",
+              superuser=True),
+    LoginSpec("analyste", "Mathieu", "Caron", Role.NETWORK_ANALYST, "Analyse pour le réseau"),
+    LoginSpec("coordo", "Julie", "Gagnon", Role.COORDINATOR, "Coordination · Portneuf", program=PORTNEUF.name),
+    LoginSpec("coordo-bsl", "Étienne", "Bélanger", Role.COORDINATOR, "Coordination · Bas-Saint-Laurent",
+              program=BSL.name),
+    LoginSpec("tresorier", "Marc-André", "Gingras", Role.TREASURER, "Trésorerie · Portneuf", program=PORTNEUF.name),
+    LoginSpec("intervenant", "Sophie", "Trudel", Role.PARTNER_WORKER, "Intervention · organisme de Saint-Raymond",
+              program=PORTNEUF.name, organization="Entraide alimentaire de Saint-Raymond"),
+    LoginSpec("gestionnaire", "Pierre", "Lavoie", Role.MARKET_MANAGER, "Gestion de marché · Saint-Casimir",
+              program=PORTNEUF.name, market="Marché public de Saint-Casimir"),
+    LoginSpec("marchand", "Annie", "Côté", Role.VENDOR, "Marchand · Jardins de la Sainte-Anne",
+              program=PORTNEUF.name, vendor="Les Jardins de la Sainte-Anne"),
+    LoginSpec("chercheur", "Karine", "Ouellet", Role.RESEARCHER, "Recherche · Portneuf", program=PORTNEUF.name),
+    LoginSpec("bailleur", "François", "Morin", Role.FUNDER_VIEWER, "Bailleur de fonds (lecture) · Portneuf",
+              program=PORTNEUF.name, organization="Fonds de développement du milieu de Portneuf (démo)"),
+)
+
+
+# --- Writing it -----------------------------------------------------------------------------------
+
+
+def _full_clean_and_save(obj: models.Model) -> models.Model:
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _upsert(model, *, lookup: dict, values: dict, save: Callable = _full_clean_and_save):
+    """Find the row by `lookup`; create it, or bring `values` up to date, and save only if something differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+    elif all(getattr(obj, name) == value for name, value in values.items()):
+        return obj
+    else:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    return save(obj)
+
+
+def _ensure(model, *, lookup: dict, values: dict | None = None):
+    """Create an append-only record if none matches `lookup`; never touch an existing one."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = _full_clean_and_save(model(**lookup, **(values or {})))
+    return obj
+
+
+def _seed_user(spec: LoginSpec):
+    user = _upsert(
+        get_user_model(),
+        lookup={"username": spec.username},
+        values={
+            "first_name": spec.first_name,
+            "last_name": spec.last_name,
+            "email": f"{spec.username}@example.org",
+            "is_active": True,
+            "is_staff": spec.superuser,
+            "is_superuser": spec.superuser,
+        },
+        save=lambda u: (u.save(), u)[1],  # full_clean would reject the unusable password of a new user
+    )
+    # Re-hashing on every run would change the row; reset only a password that was changed.
+    if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _seed_program(network: Network, spec: ProgramSpec, users: dict) -> Program:
+    base = {"network": network, "kind": spec.kind, "region": spec.region, "languages": list(spec.languages)}
+    save_program = lambda p: program_save(program=p)  # noqa: E731
+    program = _upsert(Program, lookup={"name": spec.name}, values=base, save=save_program)
+
+    orgs = {}
+    for o in spec.organizations:
+        orgs[o.name] = _upsert(
+            Organization,
+            lookup={"program": program, "name": o.name},
+            values={"kind": o.kind, "contact_name": o.contact_name, "email": o.email, "phone": o.phone,
+                    "address": o.address},
+            save=lambda org: organization_save(organization=org),
+        )
+    # The fiduciary must be one of the program's own organizations, so it is set once they exist.
+    program = _upsert(Program, lookup={"name": spec.name}, values={**base, "fiduciary": orgs[spec.fiduciary]},
+                      save=save_program)
+
+    sale_points_of: dict[str, list[SalePoint]] = {}
+    for m in spec.markets:
+        market = _upsert(
+            Market,
+            lookup={"program": program, "name": m.name},
+            values={"municipality": m.municipality, "operator": orgs[m.operator] if m.operator else None},
+        )
+        sale_points_of[m.name] = [
+            _upsert(
+                SalePoint,
+                lookup={"market": market, "name": sp.name},
+                values={"kind": sp.kind, "address": sp.address, "latitude": Decimal(sp.latitude),
+                        "longitude": Decimal(sp.longitude), "schedule": sp.schedule},
+            )
+            for sp in m.sale_points
+        ]
+
+    vendors = {}
+    for v in spec.vendors:
+        vendor = _upsert(
+            Vendor,
+            lookup={"program": program, "business_name": v.business_name},
+            values={"kind": v.kind, "contact_name": v.contact_name, "email": f"{_slug(v.contact_name)}@example.org",
+                    "phone": v.phone, "categories": list(v.categories)},
+        )
+        vendor.sale_points.add(*(sp for market_name in v.sells_at for sp in sale_points_of[market_name]))
+        vendors[v.business_name] = vendor
+
+    for s in spec.seasons:
+        season = _seed_season(program, s)
+        for name, vendor in vendors.items():
+            if name not in s.not_authorized:
+                # Any record, even a revoked one, means someone already decided: leave it alone.
+                _ensure(VendorAuthorization, lookup={"season": season, "vendor": vendor},
+                        values={"authorized_by": users[spec.authorized_by]})
+    return program
+
+
+def _seed_season(program: Program, s: SeasonSpec) -> Season:
+    season = _upsert(
+        Season,
+        lookup={"program": program, "name": s.name},
+        values={
+            "starts_on": s.starts_on,
+            "ends_on": s.ends_on,
+            "weeks": s.weeks,
+            "frequency": s.frequency,
+            "household_size_cap": len(s.amounts_dollars),
+            # A week's grace after the last market day for coupons handed out at the end.
+            "coupons_valid_from": s.starts_on,
+            "coupons_valid_until": s.ends_on + datetime.timedelta(days=7),
+            "accepted_sale_point_kinds": list(s.accepted_kinds),
+        },
+        save=lambda season: season_save(season=season),
+    )
+    # These services replace the whole table (new rows), so they run only when the table differs.
+    amounts = {size: dollars * 100 for size, dollars in enumerate(s.amounts_dollars, start=1)}
+    if dict(season.entitlement_rows.values_list("household_size", "amount_cents")) != amounts:
+        season_set_entitlements(season=season, amounts_cents=amounts)
+    values = [dollars * 100 for dollars in s.denominations_dollars]
+    if sorted(season.denominations.values_list("value_cents", flat=True)) != sorted(values):
+        season_set_denominations(season=season, values_cents=values)
+    for name, categories in s.classes:
+        _upsert(CouponClass, lookup={"season": season, "name": name}, values={"categories": list(categories)},
+                save=lambda c: coupon_class_save(coupon_class=c))
+    return season
+
+
+def _seed_governance(program: Program, coordinator) -> None:
+    orgs = {o.name: o for o in program.organizations.all()}
+    for name, org_name, role, joined_on in COMMITTEE:
+        _upsert(
+            CommitteeMember,
+            lookup={"program": program, "name": name},
+            values={"organization": orgs.get(org_name), "role": role, "email": f"{_slug(name)}@example.org",
+                    "joined_on": _d(joined_on)},
+        )
+    for decided_on, title, details in DECISIONS:
+        _ensure(Decision, lookup={"program": program, "decided_on": _d(decided_on), "title": title},
+                values={"details": details, "recorded_by": coordinator})
+    for kind, party, signed_on, notes in AGREEMENTS:
+        if kind == Agreement.Kind.PARTNER:
+            party_field = {"organization": orgs[party], "vendor": None}
+        else:
+            party_field = {"organization": None, "vendor": program.vendors.get(business_name=party)}
+        _ensure(Agreement, lookup={"program": program, "kind": kind, "signed_on": _d(signed_on), **party_field},
+                values={"notes": notes})
+
+
+def _seed_membership(spec: LoginSpec, user, network: Network, programs: dict[str, Program]) -> None:
+    program = programs.get(spec.program)
+    scope = {
+        # Network roles name the network and no program; every other role names one program.
+        "network": None if program else network,
+        "program": program,
+        "organization": program.organizations.get(name=spec.organization) if spec.organization else None,
+        "market": program.markets.get(name=spec.market) if spec.market else None,
+        "vendor": program.vendors.get(business_name=spec.vendor) if spec.vendor else None,
+    }
+    _ensure(Membership, lookup={"user": user, "role": spec.role, **scope})
+
+
+@transaction.atomic
+def demo_seed() -> list[Login]:
+    """Create or bring up to date the demo network, its three programs and one login per role.
+
+    Returns the logins to show, in the order of LOGINS. Safe to run again: it creates no duplicates and
+    changes no row that already matches.
+    """
+    network = _upsert(Network, lookup={"name": NETWORK_NAME}, values={})
+    users = {spec.username: _seed_user(spec) for spec in LOGINS}
+    programs = {spec.name: _seed_program(network, spec, users) for spec in PROGRAMS}
+    _seed_governance(programs[PORTNEUF.name], users["coordo"])
+    for spec in LOGINS:
+        _seed_membership(spec, users[spec.username], network, programs)
+    return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
