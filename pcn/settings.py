@@ -107,6 +107,7 @@ TIME_ZONE = "America/Toronto"  # shown in Québec's time
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("PCN_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

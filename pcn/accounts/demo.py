@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from pcn.accounts.models import Membership, Role
-from pcn.governance.models import Agreement, CommitteeMember, Decision
-from pcn.markets.models import Market, SalePoint, Vendor, VendorAuthorization
+from pcn.accounts.services import membership_grant
+from pcn.governance.models import Agreement, CommitteeMember
+from pcn.governance.services import agreement_record, committee_member_save, decision_record
+from pcn.markets.models import Market, SalePoint, Vendor
+from pcn.markets.services import market_save, sale_point_save, vendor_authorize, vendor_save
 from pcn.programs.choices import ProductCategory, Region, SalePointKind
 from pcn.programs.models import CouponClass, Network, Organization, Program, Season
 from pcn.programs.services import (
@@ -428,7 +432,7 @@ COMMITTEE = (
     ("Marc-André Gingras", "Syndicat régional des producteurs (démo)", "trésorier", "2023-02-14"),
     ("Nadia Bouchard", "MRC de Portneuf – développement économique (démo)", "représentante de la MRC", "2023-02-14"),
     ("Sophie Trudel", "Entraide alimentaire de Saint-Raymond", "représentante des organismes", "2024-01-23"),
-    ("Denis Paquet", "", "représentant des producteurs", "2024-01-23"),
+    ("Denis Paquet", "Syndicat régional des producteurs (démo)", "représentant des producteurs", "2024-01-23"),
 )
 
 DECISIONS = (
@@ -494,14 +498,6 @@ def _upsert(model, *, lookup: dict, values: dict, save: Callable = _full_clean_a
     return save(obj)
 
 
-def _ensure(model, *, lookup: dict, values: dict | None = None):
-    """Create an append-only record if none matches `lookup`; never touch an existing one."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = _full_clean_and_save(model(**lookup, **(values or {})))
-    return obj
-
-
 def _seed_user(spec: LoginSpec):
     user = _upsert(
         get_user_model(),
@@ -514,7 +510,7 @@ def _seed_user(spec: LoginSpec):
             "is_staff": spec.superuser,
             "is_superuser": spec.superuser,
         },
-        save=lambda u: (u.save(), u)[1],  # full_clean would reject the unusable password of a new user
+        save=lambda u: (u.save(), u)[1],  # full_clean would reject the still empty password of a new user
     )
     # Re-hashing on every run would change the row; reset only a password that was changed.
     if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
@@ -547,6 +543,7 @@ def _seed_program(network: Network, spec: ProgramSpec, users: dict) -> Program:
             Market,
             lookup={"program": program, "name": m.name},
             values={"municipality": m.municipality, "operator": orgs[m.operator] if m.operator else None},
+            save=lambda market: market_save(market=market),
         )
         sale_points_of[m.name] = [
             _upsert(
@@ -554,29 +551,40 @@ def _seed_program(network: Network, spec: ProgramSpec, users: dict) -> Program:
                 lookup={"market": market, "name": sp.name},
                 values={"kind": sp.kind, "address": sp.address, "latitude": Decimal(sp.latitude),
                         "longitude": Decimal(sp.longitude), "schedule": sp.schedule},
+                save=lambda sale_point: sale_point_save(sale_point=sale_point),
             )
             for sp in m.sale_points
         ]
 
-    vendors = {}
-    for v in spec.vendors:
-        vendor = _upsert(
-            Vendor,
-            lookup={"program": program, "business_name": v.business_name},
-            values={"kind": v.kind, "contact_name": v.contact_name, "email": f"{_slug(v.contact_name)}@example.org",
-                    "phone": v.phone, "categories": list(v.categories)},
-        )
-        vendor.sale_points.add(*(sp for market_name in v.sells_at for sp in sale_points_of[market_name]))
-        vendors[v.business_name] = vendor
+    vendors = [
+        _seed_vendor(program, v, [sp for name in v.sells_at for sp in sale_points_of[name]]) for v in spec.vendors
+    ]
 
     for s in spec.seasons:
         season = _seed_season(program, s)
-        for name, vendor in vendors.items():
-            if name not in s.not_authorized:
-                # Any record, even a revoked one, means someone already decided: leave it alone.
-                _ensure(VendorAuthorization, lookup={"season": season, "vendor": vendor},
-                        values={"authorized_by": users[spec.authorized_by]})
+        for vendor in vendors:
+            # Any record, even a revoked one, means someone already decided for this season: leave it.
+            if vendor.business_name in s.not_authorized or season.vendor_authorizations.filter(vendor=vendor).exists():
+                continue
+            vendor_authorize(vendor=vendor, season=season, by=users[spec.authorized_by])
     return program
+
+
+def _seed_vendor(program: Program, v: VendorSpec, sale_points: list[SalePoint]) -> Vendor:
+    values = {"kind": v.kind, "contact_name": v.contact_name, "email": f"{_slug(v.contact_name)}@example.org",
+              "phone": v.phone, "categories": list(v.categories)}
+    vendor = Vendor.objects.filter(program=program, business_name=v.business_name).first()
+    if vendor is None:
+        vendor = Vendor(program=program, business_name=v.business_name, **values)
+        return vendor_save(vendor=vendor, sale_points=sale_points)
+    # Sale points added since (through the pages) are kept: the demo only adds its own.
+    current = list(vendor.sale_points.all())
+    missing = [sp for sp in sale_points if sp not in current]
+    if missing or any(getattr(vendor, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(vendor, name, value)
+        vendor_save(vendor=vendor, sale_points=current + missing)
+    return vendor
 
 
 def _seed_season(program: Program, s: SeasonSpec) -> Season:
@@ -615,32 +623,67 @@ def _seed_governance(program: Program, coordinator) -> None:
         _upsert(
             CommitteeMember,
             lookup={"program": program, "name": name},
-            values={"organization": orgs.get(org_name), "role": role, "email": f"{_slug(name)}@example.org",
+            values={"organization": orgs[org_name], "role": role, "email": f"{_slug(name)}@example.org",
                     "joined_on": _d(joined_on)},
+            save=lambda member: committee_member_save(member=member),
         )
+    # Decisions and agreements are records of what happened: added when missing, never rewritten.
     for decided_on, title, details in DECISIONS:
-        _ensure(Decision, lookup={"program": program, "decided_on": _d(decided_on), "title": title},
-                values={"details": details, "recorded_by": coordinator})
-    for kind, party, signed_on, notes in AGREEMENTS:
+        if not program.decisions.filter(decided_on=_d(decided_on), title=title).exists():
+            decision_record(program=program, decided_on=_d(decided_on), title=title, details=details, by=coordinator)
+    for kind, party_name, signed_on, notes in AGREEMENTS:
         if kind == Agreement.Kind.PARTNER:
-            party_field = {"organization": orgs[party], "vendor": None}
+            party = {"organization": orgs[party_name], "vendor": None}
         else:
-            party_field = {"organization": None, "vendor": program.vendors.get(business_name=party)}
-        _ensure(Agreement, lookup={"program": program, "kind": kind, "signed_on": _d(signed_on), **party_field},
-                values={"notes": notes})
+            party = {"organization": None, "vendor": program.vendors.get(business_name=party_name)}
+        if not program.agreements.filter(kind=kind, signed_on=_d(signed_on), **party).exists():
+            agreement_record(program=program, kind=kind, signed_on=_d(signed_on), notes=notes, **party,
+                             file=_placeholder_agreement_pdf(party_name))
+
+
+def _placeholder_agreement_pdf(party_name: str) -> ContentFile:
+    """A one-page PDF standing in for the scanned signed copy (the service requires a file)."""
+    lines = ["Entente fictive – données de démonstration", party_name, "Aucun document réel n'a été signé."]
+    text = " T* ".join(f"({_pdf_escape(line)}) Tj" for line in lines)
+    stream = f"BT /F1 14 Tf 72 760 Td 20 TL {text} ET".encode("cp1252", errors="replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    pdf = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return ContentFile(pdf, name="entente-demo.pdf")
+
+
+def _pdf_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def _seed_membership(spec: LoginSpec, user, network: Network, programs: dict[str, Program]) -> None:
     program = programs.get(spec.program)
-    scope = {
-        # Network roles name the network and no program; every other role names one program.
-        "network": None if program else network,
-        "program": program,
+    if program is None:
+        # Network roles name the network and no program (the program services do not give them).
+        if not Membership.objects.filter(user=user, role=spec.role, network=network).exists():
+            _full_clean_and_save(Membership(user=user, role=spec.role, network=network))
+        return
+    party = {
         "organization": program.organizations.get(name=spec.organization) if spec.organization else None,
         "market": program.markets.get(name=spec.market) if spec.market else None,
         "vendor": program.vendors.get(business_name=spec.vendor) if spec.vendor else None,
     }
-    _ensure(Membership, lookup={"user": user, "role": spec.role, **scope})
+    if not Membership.objects.filter(user=user, role=spec.role, program=program, **party).exists():
+        membership_grant(program=program, username=user.username, role=spec.role, **party)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Form fields shared by the apps' forms."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -75,3 +76,14 @@ def posted(request):
     """The form data of a POST (even an empty one), None otherwise. (`request.POST or None` would treat an
     empty submission as no submission and show no errors.)"""
     return request.POST if request.method == "POST" else None
+
+
+class OneMessagePerFieldMixin:
+    """Skip the model's errors on a field the form already refused, so that a rule checked by both (an
+    empty list of categories) shows its message once."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            failed = {name for name in self._errors if name != NON_FIELD_ERRORS}
+            errors = ValidationError({name: e for name, e in errors.error_dict.items() if name not in failed})
+        super()._update_errors(errors)

@@ -110,7 +110,7 @@ class Vendor(models.Model):
     contact_name = models.CharField(_("personne-ressource"), max_length=200, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
-    categories = models.JSONField(_("produits vendus"), default=list)
+    categories = models.JSONField(_("produits vendus"), default=list, blank=True)
     sale_points = models.ManyToManyField(SalePoint, verbose_name=_("points de vente"), related_name="vendors")
 
     objects = VendorQuerySet.as_manager()

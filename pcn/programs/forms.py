@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pcn.lib.formfields import MoneyField, MultipleChoiceListField
+from pcn.lib.formfields import MoneyField, MultipleChoiceListField, OneMessagePerFieldMixin
 from pcn.programs.choices import Language, ProductCategory, SalePointKind
 from pcn.programs.models import CouponClass, Organization, Program, Season
 
@@ -13,7 +13,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(OneMessagePerFieldMixin, forms.ModelForm):
     languages = MultipleChoiceListField(label=_("Langues"), choices=Language.choices)
 
     class Meta:
@@ -28,7 +28,7 @@ class ProgramForm(forms.ModelForm):
             del self.fields["fiduciary"]
 
 
-class SeasonForm(forms.ModelForm):
+class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
     accepted_sale_point_kinds = MultipleChoiceListField(
         label=_("Lieux où les coupons sont acceptés"), choices=SalePointKind.choices
     )
@@ -128,7 +128,7 @@ class DenominationsForm(forms.Form):
         return [v for v in self.cleaned_data.values() if v]
 
 
-class CouponClassForm(forms.ModelForm):
+class CouponClassForm(OneMessagePerFieldMixin, forms.ModelForm):
     categories = MultipleChoiceListField(label=_("Produits que ce coupon permet d'acheter"), choices=ProductCategory.choices)
 
     class Meta:
@@ -137,7 +137,7 @@ class CouponClassForm(forms.ModelForm):
         help_texts = {"name": _("Par exemple « Fruits et légumes » ou « Tous les aliments admissibles ».")}
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(OneMessagePerFieldMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "kind", "contact_name", "email", "phone", "address", "notes"]

@@ -40,7 +40,7 @@ class Program(models.Model):
     kind = models.CharField(_("type de territoire"), max_length=32, choices=Kind.choices)
     region = models.CharField(_("région administrative"), max_length=2, choices=Region.choices)
     languages = models.JSONField(
-        _("langues"), default=list, help_text=_("Les langues dans lesquelles le programme s'adresse aux gens.")
+        _("langues"), default=list, blank=True, help_text=_("Les langues dans lesquelles le programme s'adresse aux gens.")
     )
     fiduciary = models.ForeignKey(
         "programs.Organization",
@@ -145,7 +145,7 @@ class Season(models.Model):
     )
     coupons_valid_from = models.DateField(_("coupons valides à partir du"))
     coupons_valid_until = models.DateField(_("coupons valides jusqu'au"))
-    accepted_sale_point_kinds = models.JSONField(_("lieux où les coupons sont acceptés"), default=list)
+    accepted_sale_point_kinds = models.JSONField(_("lieux où les coupons sont acceptés"), default=list, blank=True)
 
     objects = SeasonQuerySet.as_manager()
 
@@ -266,7 +266,7 @@ class CouponClass(models.Model):
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="coupon_classes")
     name = models.CharField(_("nom"), max_length=120)
-    categories = models.JSONField(_("produits admissibles"), default=list)
+    categories = models.JSONField(_("produits admissibles"), default=list, blank=True)
 
     class Meta:
         ordering = ["season", "name"]

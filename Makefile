@@ -1,0 +1,47 @@
+# Everyday commands. Needs only Python 3.11+ and make; everything else is installed into .venv.
+#
+#   make demo                       migrate, seed one login per role, serve on http://127.0.0.1:8000
+#   make test                       the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+#   make test PYTEST_ARGS='-k coupon -x'
+#   make messages                   refresh and compile translations (needs gettext)
+#   make clean                      remove the virtualenv and build leftovers (keeps var/, the demo data)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: venv install demo test messages clean
+
+venv install: $(STAMP)
+
+# Re-installs only when the pins or the project metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+demo: $(STAMP)
+	DEBUG=1 $(BIN)/pcn migrate --noinput
+	DEBUG=1 $(BIN)/pcn seed_demo
+	DEBUG=1 $(BIN)/pcn runserver 127.0.0.1:8000
+
+# Tests run with DEBUG off, as production does; SECRET_KEY is then required.
+# Nothing lands in the tree: no .pytest_cache, no var/ (PCN_DATA_DIR), Hypothesis' examples in /tmp
+# (conftest). pytest's exit status fails the target; 5 means it collected no test, a failure here too.
+test: $(STAMP)
+	env DEBUG= SECRET_KEY=test-only-secret PCN_DATA_DIR="$${TMPDIR:-/tmp}/pcn-test-data" \
+		$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# For maintainers: French is the source language, so only the English catalogue is generated.
+# Run inside pcn/ so that neither .venv nor var/ is scanned and everything lands in pcn/locale.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (Debian: apt-get install gettext)" >&2; exit 1; }
+	cd pcn && DEBUG=1 ../$(BIN)/pcn makemessages -l en --no-obsolete
+	cd pcn && DEBUG=1 ../$(BIN)/pcn compilemessages
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis screenshots
+	find pcn -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,199 @@
+import re
+from io import StringIO
+
+from django.apps import apps
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+
+from pcn.accounts.demo import DEMO_PASSWORD, NETWORK_NAME
+from pcn.accounts.models import Membership, Role
+from pcn.governance.models import Agreement, Decision
+from pcn.markets.models import Vendor, VendorAuthorization
+from pcn.programs.choices import SalePointKind
+from pcn.programs.entitlements import entitlement_per_period_cents
+from pcn.programs.models import Organization, Program, Season
+
+# The demo hashes ten passwords per run; the default hasher would make these tests take a minute.
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed_logins(output: str) -> list[tuple[str, str, str]]:
+    """(role, username, password) for each row of the printed table, found after its dashed rule."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("---")) + 1
+    rows = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        rows.append(tuple(re.split(r"\s{2,}", line.strip())))
+    return rows
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row the demo may write, field by field (many-to-many tables and users included)."""
+    models = [get_user_model()]
+    for label in ("accounts", "programs", "markets", "governance"):
+        models += apps.get_app_config(label).get_models(include_auto_created=True)
+    return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in models}
+
+
+@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHER)
+class SeedDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = seed()
+
+    def test_running_it_again_changes_no_row_and_creates_no_duplicate(self):
+        before = snapshot()
+        seed()
+        after = snapshot()
+        self.assertEqual(len(before["programs.Program"]), 3)
+        self.assertEqual({label: len(rows) for label, rows in after.items()},
+                         {label: len(rows) for label, rows in before.items()})
+        self.assertEqual(after, before)
+
+    def test_running_it_again_restores_a_changed_demo_password(self):
+        user = get_user_model().objects.get(username="coordo")
+        user.set_password("autre-mot-de-passe")
+        user.save()
+        seed()
+        self.assertIsNotNone(authenticate(username="coordo", password=DEMO_PASSWORD))
+
+    def test_it_prints_the_login_page_and_one_row_per_role(self):
+        self.assertIn("http://127.0.0.1:8000/login/", self.output)
+        rows = printed_logins(self.output)
+        self.assertEqual(
+            [username for _, username, _ in rows],
+            ["admin", "analyste", "coordo", "coordo-bsl", "tresorier", "intervenant", "gestionnaire", "marchand",
+             "chercheur", "bailleur"],
+        )
+        self.assertEqual({password for _, _, password in rows}, {DEMO_PASSWORD})
+
+    def test_the_printed_output_fits_an_80_column_terminal(self):
+        self.assertEqual([line for line in self.output.splitlines() if len(line) > 80], [])
+
+    def test_each_printed_login_signs_in_and_holds_its_role(self):
+        expected = {
+            "admin": (Role.NETWORK_ADMIN, None),
+            "analyste": (Role.NETWORK_ANALYST, None),
+            "coordo": (Role.COORDINATOR, "PCN Portneuf"),
+            "coordo-bsl": (Role.COORDINATOR, "PCN Bas-Saint-Laurent"),
+            "tresorier": (Role.TREASURER, "PCN Portneuf"),
+            "intervenant": (Role.PARTNER_WORKER, "PCN Portneuf"),
+            "gestionnaire": (Role.MARKET_MANAGER, "PCN Portneuf"),
+            "marchand": (Role.VENDOR, "PCN Portneuf"),
+            "chercheur": (Role.RESEARCHER, "PCN Portneuf"),
+            "bailleur": (Role.FUNDER_VIEWER, "PCN Portneuf"),
+        }
+        rows = printed_logins(self.output)
+        self.assertEqual({username for _, username, _ in rows}, set(expected))
+        for _, username, password in rows:
+            with self.subTest(username=username):
+                user = authenticate(username=username, password=password)
+                self.assertIsNotNone(user)
+                role, program_name = expected[username]
+                membership = Membership.objects.get(user=user)
+                self.assertEqual(membership.role, role)
+                if program_name is None:
+                    self.assertEqual(membership.network.name, NETWORK_NAME)
+                    self.assertIsNone(membership.program)
+                else:
+                    self.assertEqual(membership.program.name, program_name)
+                    self.assertIsNone(membership.network)
+
+    def test_only_the_admin_login_opens_the_django_admin(self):
+        staff = get_user_model().objects.filter(is_staff=True)
+        self.assertEqual([(u.username, u.is_superuser) for u in staff], [("admin", True)])
+
+    def test_party_logins_are_tied_to_a_partner_a_market_a_vendor_and_a_funder(self):
+        worker = Membership.objects.get(user__username="intervenant")
+        self.assertEqual(worker.organization.kind, Organization.Kind.COMMUNITY_PARTNER)
+        self.assertEqual(worker.organization.program, worker.program)
+
+        manager = Membership.objects.get(user__username="gestionnaire")
+        self.assertEqual(manager.market.name, "Marché public de Saint-Casimir")
+
+        vendor = Membership.objects.get(user__username="marchand").vendor
+        self.assertEqual(vendor.program.name, "PCN Portneuf")
+        self.assertTrue(vendor.sale_points.filter(market=manager.market).exists())
+
+        funder = Membership.objects.get(user__username="bailleur")
+        self.assertEqual(funder.organization.kind, Organization.Kind.FUNDER)
+        self.assertEqual(funder.organization.program, funder.program)
+
+    def test_portneuf_gives_a_household_of_eight_60_dollars_a_week_720_for_the_summer(self):
+        portneuf = Program.objects.get(name="PCN Portneuf")
+        seasons = portneuf.seasons.order_by("starts_on")
+        self.assertEqual([s.name for s in seasons], ["Été 2026", "Été 2027"])
+        for season in seasons:
+            with self.subTest(season=season.name):
+                self.assertEqual(season.frequency, Season.Frequency.WEEKLY)
+                self.assertEqual(entitlement_per_period_cents(season=season, household_size=8), 6000)
+                self.assertEqual(entitlement_per_period_cents(season=season, household_size=1), 2500)
+                self.assertEqual(season.weeks * entitlement_per_period_cents(season=season, household_size=8), 72000)
+
+    def test_portneuf_has_its_three_public_markets_and_a_fiduciary_of_its_own(self):
+        portneuf = Program.objects.get(name="PCN Portneuf")
+        public_markets = portneuf.markets.filter(sale_points__kind=SalePointKind.MARKET).values_list("name", flat=True)
+        self.assertEqual(
+            sorted(public_markets),
+            ["Marché public de Deschambault-Grondines", "Marché public de Saint-Casimir",
+             "Marché public de Saint-Raymond"],
+        )
+        self.assertEqual(portneuf.fiduciary.kind, Organization.Kind.FIDUCIARY)
+        self.assertEqual(portneuf.fiduciary.program, portneuf)
+
+    def test_bas_saint_laurent_has_six_markets_nine_partners_and_biweekly_coupons(self):
+        bsl = Program.objects.get(name="PCN Bas-Saint-Laurent")
+        self.assertEqual(bsl.markets.count(), 6)
+        self.assertEqual(bsl.organizations.filter(kind=Organization.Kind.COMMUNITY_PARTNER).count(), 9)
+        self.assertEqual({s.frequency for s in bsl.seasons.all()}, {Season.Frequency.BIWEEKLY})
+
+    def test_every_vendor_sells_at_a_sale_point_of_its_own_program(self):
+        vendors = Vendor.objects.prefetch_related("sale_points__market")
+        self.assertGreaterEqual(len(vendors), 30)
+        for vendor in vendors:
+            with self.subTest(vendor=vendor.business_name):
+                self.assertTrue(vendor.sale_points.all())
+                self.assertEqual({sp.market.program_id for sp in vendor.sale_points.all()}, {vendor.program_id})
+
+    def test_every_authorized_vendor_sells_somewhere_the_season_accepts_coupons(self):
+        authorizations = VendorAuthorization.objects.select_related("season", "vendor")
+        self.assertTrue(authorizations)
+        for a in authorizations:
+            with self.subTest(vendor=a.vendor.business_name, season=str(a.season)):
+                self.assertEqual(a.vendor.program_id, a.season.program_id)
+                self.assertTrue(a.vendor.sale_points.filter(kind__in=a.season.accepted_sale_point_kinds).exists())
+
+    def test_portneuf_keeps_a_committee_decisions_and_agreements(self):
+        portneuf = Program.objects.get(name="PCN Portneuf")
+        self.assertGreaterEqual(portneuf.committee_members.count(), 3)
+        self.assertEqual(
+            set(Decision.objects.filter(program=portneuf).values_list("recorded_by__username", flat=True)), {"coordo"}
+        )
+        self.assertEqual(
+            set(Agreement.objects.filter(program=portneuf).values_list("kind", flat=True)),
+            {Agreement.Kind.PARTNER, Agreement.Kind.VENDOR},
+        )
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class SeedDemoSafetyTests(TestCase):
+    @override_settings(DEBUG=False)
+    def test_it_refuses_to_run_when_debug_is_off(self):
+        with self.assertRaisesMessage(CommandError, "--force"):
+            seed()
+        self.assertFalse(get_user_model().objects.exists())
+        self.assertFalse(Program.objects.exists())
+
+    @override_settings(DEBUG=False)
+    def test_it_runs_when_debug_is_off_if_forced(self):
+        seed("--force")
+        self.assertIsNotNone(authenticate(username="admin", password=DEMO_PASSWORD))
