@@ -69,7 +69,14 @@ def program_detail(request, program_id: int):
         request,
         "programs/program_detail.html",
         program,
-        {"seasons": program.seasons.all(), "organizations": program.organizations.all()},
+        {
+            "seasons": program.seasons.all(),
+            "counts": {
+                "partners": program.organizations.filter(kind__in=Organization.PARTNER_KINDS).count(),
+                "markets": program.markets.count(),
+                "vendors": program.vendors.count(),
+            },
+        },
     )
 
 
