@@ -14,3 +14,13 @@ def render_program_page(request, template: str, program, context: dict | None = 
         **(context or {}),
     }
     return render(request, template, full, status=status)
+
+
+def render_form_page(request, program, form, *, title, cancel_url, intro="", submit_label=None):
+    """A page inside a program with one form (templates/form_page.html)."""
+    return render_program_page(
+        request,
+        "form_page.html",
+        program,
+        {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro, "submit_label": submit_label},
+    )

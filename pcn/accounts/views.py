@@ -13,8 +13,8 @@ from pcn.accounts import services
 from pcn.accounts.access import get_membership_for_user, networks_for_user
 from pcn.accounts.forms import MembershipForm
 from pcn.accounts.selectors import home_party_memberships, home_program_cards
-from pcn.accounts.shortcuts import render_program_page
-from pcn.lib.formfields import add_service_errors, posted
+from pcn.accounts.shortcuts import render_form_page, render_program_page
+from pcn.lib.formfields import form_submit, posted
 from pcn.programs.access import get_program_for_user
 
 
@@ -52,41 +52,35 @@ def team(request, program_id: int):
 def membership_create(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
     form = MembershipForm(posted(request), program=program)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership, password = services.membership_grant(program=program, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+    granted = form_submit(request, form, lambda: services.membership_grant(program=program, **form.cleaned_data))
+    if granted:
+        membership, password = granted
+        if password:
+            messages.warning(
+                request,
+                _(
+                    "Compte créé pour %(username)s. Mot de passe temporaire : %(password)s — donnez-le à la "
+                    "personne ; il ne sera plus affiché. Elle pourra le changer après sa connexion."
+                )
+                % {"username": membership.user.username, "password": password},
+            )
         else:
-            if password:
-                messages.warning(
-                    request,
-                    _(
-                        "Compte créé pour %(username)s. Mot de passe temporaire : %(password)s — donnez-le à la "
-                        "personne ; il ne sera plus affiché. Elle pourra le changer après sa connexion."
-                    )
-                    % {"username": membership.user.username, "password": password},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(username)s a maintenant le rôle « %(role)s ».")
-                    % {"username": membership.user.username, "role": membership.get_role_display()},
-                )
-            return redirect("team", program.pk)
-    return render_program_page(
+            messages.success(
+                request,
+                _("%(username)s a maintenant le rôle « %(role)s ».")
+                % {"username": membership.user.username, "role": membership.get_role_display()},
+            )
+        return redirect("team", program.pk)
+    return render_form_page(
         request,
-        "form_page.html",
         program,
-        {
-            "form": form,
-            "title": _("Donner un rôle à une personne"),
-            "intro": _(
-                "Chaque personne ne voit que ce que son rôle permet : un intervenant voit son organisme, "
-                "un gestionnaire son marché, un marchand sa propre entreprise."
-            ),
-            "cancel_url": reverse("team", args=[program.pk]),
-        },
+        form,
+        title=_("Donner un rôle à une personne"),
+        intro=_(
+            "Chaque personne ne voit que ce que son rôle permet : un intervenant voit son organisme, "
+            "un gestionnaire son marché, un marchand sa propre entreprise."
+        ),
+        cancel_url=reverse("team", args=[program.pk]),
     )
 
 

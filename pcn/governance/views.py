@@ -2,7 +2,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,27 +10,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pcn.accounts.shortcuts import render_program_page
+from pcn.accounts.shortcuts import render_form_page, render_program_page
 from pcn.governance import services
 from pcn.governance.access import get_agreement_for_user, get_committee_member_for_user, get_decision_for_user
 from pcn.governance.forms import AgreementForm, CommitteeMemberForm, DecisionForm
 from pcn.governance.models import CommitteeMember
-from pcn.lib.formfields import add_service_errors, posted
+from pcn.lib.formfields import form_submit, posted
 from pcn.programs.access import get_program_for_user
 
 
 def _governance_url(program, section: str = "") -> str:
     url = reverse("governance", args=[program.pk])
     return f"{url}#{section}" if section else url
-
-
-def _form_page(request, program, form, *, title, cancel_url, intro="", submit_label=None):
-    return render_program_page(
-        request,
-        "form_page.html",
-        program,
-        {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro, "submit_label": submit_label},
-    )
 
 
 @login_required
@@ -68,15 +58,10 @@ def committee_member_edit(request, member_id: int):
 
 def _committee_member_form(request, program, member, *, title):
     form = CommitteeMemberForm(posted(request), instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.committee_member_save(member=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Les renseignements de « %(name)s » sont enregistrés.") % {"name": member.name})
-            return redirect(_governance_url(program, "committee"))
-    return _form_page(
+    if member := form_submit(request, form, lambda: services.committee_member_save(member=form.instance)):
+        messages.success(request, _("Les renseignements de « %(name)s » sont enregistrés.") % {"name": member.name})
+        return redirect(_governance_url(program, "committee"))
+    return render_form_page(
         request,
         program,
         form,
@@ -106,23 +91,22 @@ def committee_member_remove(request, member_id: int):
 def agreement_create(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
     form = AgreementForm(posted(request), request.FILES if request.method == "POST" else None, program=program)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            agreement = services.agreement_record(
-                program=program,
-                kind=data["kind"],
-                organization=data.get("organization"),
-                vendor=data.get("vendor"),
-                signed_on=data["signed_on"],
-                file=data["file"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("L'entente avec « %(party)s » est enregistrée.") % {"party": agreement.party})
-            return redirect(_governance_url(program, "agreements"))
+    agreement = form_submit(
+        request,
+        form,
+        lambda: services.agreement_record(
+            program=program,
+            kind=form.cleaned_data["kind"],
+            organization=form.cleaned_data.get("organization"),
+            vendor=form.cleaned_data.get("vendor"),
+            signed_on=form.cleaned_data["signed_on"],
+            file=form.cleaned_data["file"],
+            notes=form.cleaned_data["notes"],
+        ),
+    )
+    if agreement:
+        messages.success(request, _("L'entente avec « %(party)s » est enregistrée.") % {"party": agreement.party})
+        return redirect(_governance_url(program, "agreements"))
     return render_program_page(
         request,
         "governance/agreement_form.html",
@@ -168,22 +152,21 @@ def decision_create(request, program_id: int):
             "title": corrected.title,
         }
     form = DecisionForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.decision_record(
-                program=program,
-                decided_on=data["decided_on"],
-                title=data["title"],
-                details=data["details"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("La décision est inscrite au journal."))
-            return redirect(_governance_url(program, "decisions"))
-    return _form_page(
+    decision = form_submit(
+        request,
+        form,
+        lambda: services.decision_record(
+            program=program,
+            decided_on=form.cleaned_data["decided_on"],
+            title=form.cleaned_data["title"],
+            details=form.cleaned_data["details"],
+            by=request.user,
+        ),
+    )
+    if decision:
+        messages.success(request, _("La décision est inscrite au journal."))
+        return redirect(_governance_url(program, "decisions"))
+    return render_form_page(
         request,
         program,
         form,

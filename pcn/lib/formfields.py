@@ -87,3 +87,16 @@ class OneMessagePerFieldMixin:
             failed = {name for name in self._errors if name != NON_FIELD_ERRORS}
             errors = ValidationError({name: e for name, e in errors.error_dict.items() if name not in failed})
         super()._update_errors(errors)
+
+
+def form_submit(request, form, save):
+    """For a POSTed, valid form, run `save()` (a service call) and return what it returns (the saved
+    object). Returns None when there is nothing to save: no POST, an invalid form, or a service that
+    refused; the service's ValidationError is then shown on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pcn.programs.models import CouponClass, Denomination, EntitlementRow, Network, Organization, Program, Season
+from pcn.programs.models import CouponClass, Denomination, EntitlementRow, Organization, Program, Season
 
 
 @transaction.atomic
@@ -15,11 +15,6 @@ def program_save(*, program: Program) -> Program:
     program.full_clean()
     program.save()
     return program
-
-
-@transaction.atomic
-def program_create(*, network: Network, name: str, kind: str, region: str, languages: list[str]) -> Program:
-    return program_save(program=Program(network=network, name=name, kind=kind, region=region, languages=languages))
 
 
 @transaction.atomic
@@ -36,7 +31,7 @@ def season_save(*, season: Season) -> Season:
 
 
 @transaction.atomic
-def season_set_entitlements(*, season: Season, amounts_cents: dict[int, int]) -> None:
+def season_set_entitlements(*, season: Season, amounts_cents: dict[int, int]) -> Season:
     """Replace the season's entitlement table: one amount (cents, > 0) per household size 1..cap."""
     expected = set(range(1, season.household_size_cap + 1))
     if set(amounts_cents) != expected:
@@ -55,10 +50,11 @@ def season_set_entitlements(*, season: Season, amounts_cents: dict[int, int]) ->
         EntitlementRow(season=season, household_size=size, amount_cents=cents)
         for size, cents in sorted(amounts_cents.items())
     )
+    return season
 
 
 @transaction.atomic
-def season_set_denominations(*, season: Season, values_cents: list[int]) -> None:
+def season_set_denominations(*, season: Season, values_cents: list[int]) -> Season:
     """Replace the face values (cents) this season's coupons are printed in."""
     if not values_cents:
         raise ValidationError(_("Donnez au moins une valeur de coupon."))
@@ -69,6 +65,7 @@ def season_set_denominations(*, season: Season, values_cents: list[int]) -> None
     Season.objects.select_for_update().get(pk=season.pk)
     season.denominations.all().delete()
     Denomination.objects.bulk_create(Denomination(season=season, value_cents=c) for c in sorted(values_cents))
+    return season
 
 
 @transaction.atomic

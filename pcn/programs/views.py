@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pcn.accounts.access import get_network_for_user, programs_for_user
 from pcn.accounts.models import Role
-from pcn.accounts.shortcuts import render_program_page
-from pcn.lib.formfields import add_service_errors, posted
+from pcn.accounts.shortcuts import render_form_page, render_program_page
+from pcn.lib.formfields import form_submit, posted
 from pcn.programs import services
 from pcn.programs.access import (
     get_coupon_class_for_user,
@@ -16,17 +15,15 @@ from pcn.programs.access import (
     get_program_for_user,
     get_season_for_user,
 )
-from pcn.programs.forms import CouponClassForm, DenominationsForm, EntitlementForm, OrganizationForm, ProgramForm, SeasonForm
+from pcn.programs.forms import (
+    CouponClassForm,
+    DenominationsForm,
+    EntitlementForm,
+    OrganizationForm,
+    ProgramForm,
+    SeasonForm,
+)
 from pcn.programs.models import CouponClass, Organization, Program, Season
-
-
-def _form_page(request, program, form, *, title, cancel_url, intro="", submit_label=None):
-    return render_program_page(
-        request,
-        "form_page.html",
-        program,
-        {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro, "submit_label": submit_label},
-    )
 
 
 # Network
@@ -44,14 +41,9 @@ def network_home(request):
 def program_create(request):
     network = get_network_for_user(request.user, roles=[Role.NETWORK_ADMIN])
     form = ProgramForm(posted(request), instance=Program(network=network))
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = services.program_save(program=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Le programme « %(name)s » est créé.") % {"name": program.name})
-            return redirect("program_detail", program.pk)
+    if program := form_submit(request, form, lambda: services.program_save(program=form.instance)):
+        messages.success(request, _("Le programme « %(name)s » est créé.") % {"name": program.name})
+        return redirect("program_detail", program.pk)
     return render(
         request,
         "form_page.html",
@@ -84,16 +76,15 @@ def program_detail(request, program_id: int):
 def program_edit(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
     form = ProgramForm(posted(request), instance=program)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_save(program=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Le programme est enregistré."))
-            return redirect("program_detail", program.pk)
-    return _form_page(
-        request, program, form, title=_("Modifier le programme"), cancel_url=reverse("program_detail", args=[program.pk])
+    if form_submit(request, form, lambda: services.program_save(program=form.instance)):
+        messages.success(request, _("Le programme est enregistré."))
+        return redirect("program_detail", program.pk)
+    return render_form_page(
+        request,
+        program,
+        form,
+        title=_("Modifier le programme"),
+        cancel_url=reverse("program_detail", args=[program.pk]),
     )
 
 
@@ -110,17 +101,10 @@ def season_list(request, program_id: int):
 def season_create(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
     form = SeasonForm(posted(request), instance=Season(program=program))
-    if request.method == "POST" and form.is_valid():
-        try:
-            season = services.season_save(season=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("La saison est créée. Remplissez maintenant les montants remis à chaque ménage.")
-            )
-            return redirect("season_entitlements", season.pk)
-    return _form_page(
+    if season := form_submit(request, form, lambda: services.season_save(season=form.instance)):
+        messages.success(request, _("La saison est créée. Remplissez maintenant les montants remis à chaque ménage."))
+        return redirect("season_entitlements", season.pk)
+    return render_form_page(
         request,
         program,
         form,
@@ -150,16 +134,15 @@ def season_detail(request, season_id: int):
 def season_edit(request, season_id: int):
     season = get_season_for_user(request.user, season_id, write=True)
     form = SeasonForm(posted(request), instance=season)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.season_save(season=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("La saison est enregistrée."))
-            return redirect("season_detail", season.pk)
-    return _form_page(
-        request, season.program, form, title=_("Modifier la saison"), cancel_url=reverse("season_detail", args=[season.pk])
+    if form_submit(request, form, lambda: services.season_save(season=form.instance)):
+        messages.success(request, _("La saison est enregistrée."))
+        return redirect("season_detail", season.pk)
+    return render_form_page(
+        request,
+        season.program,
+        form,
+        title=_("Modifier la saison"),
+        cancel_url=reverse("season_detail", args=[season.pk]),
     )
 
 
@@ -167,15 +150,12 @@ def season_edit(request, season_id: int):
 def season_entitlements(request, season_id: int):
     season = get_season_for_user(request.user, season_id, write=True)
     form = EntitlementForm(posted(request), season=season)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.season_set_entitlements(season=season, amounts_cents=form.amounts_cents())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Les montants sont enregistrés."))
-            return redirect("season_detail", season.pk)
-    return _form_page(
+    if form_submit(
+        request, form, lambda: services.season_set_entitlements(season=season, amounts_cents=form.amounts_cents())
+    ):
+        messages.success(request, _("Les montants sont enregistrés."))
+        return redirect("season_detail", season.pk)
+    return render_form_page(
         request,
         season.program,
         form,
@@ -190,20 +170,19 @@ def season_entitlements(request, season_id: int):
 def season_denominations(request, season_id: int):
     season = get_season_for_user(request.user, season_id, write=True)
     form = DenominationsForm(posted(request), season=season)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.season_set_denominations(season=season, values_cents=form.values_cents())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Les valeurs des coupons sont enregistrées."))
-            return redirect("season_detail", season.pk)
-    return _form_page(
+    if form_submit(
+        request, form, lambda: services.season_set_denominations(season=season, values_cents=form.values_cents())
+    ):
+        messages.success(request, _("Les valeurs des coupons sont enregistrées."))
+        return redirect("season_detail", season.pk)
+    return render_form_page(
         request,
         season.program,
         form,
         title=_("Valeurs des coupons"),
-        intro=_("Les valeurs imprimées sur les coupons, par exemple 2 $, 5 $ et 10 $. Laissez vides les cases en trop."),
+        intro=_(
+            "Les valeurs imprimées sur les coupons, par exemple 2 $, 5 $ et 10 $. Laissez vides les cases en trop."
+        ),
         cancel_url=reverse("season_detail", args=[season.pk]),
     )
 
@@ -222,20 +201,17 @@ def coupon_class_edit(request, coupon_class_id: int):
 
 def _coupon_class_form(request, season, coupon_class, *, title):
     form = CouponClassForm(posted(request), instance=coupon_class)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coupon_class_save(coupon_class=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("La catégorie de coupon est enregistrée."))
-            return redirect("season_detail", season.pk)
-    return _form_page(
+    if form_submit(request, form, lambda: services.coupon_class_save(coupon_class=form.instance)):
+        messages.success(request, _("La catégorie de coupon est enregistrée."))
+        return redirect("season_detail", season.pk)
+    return render_form_page(
         request,
         season.program,
         form,
         title=title,
-        intro=_("Une catégorie dit ce qu'un coupon permet d'acheter. Chaque série imprimée appartient à une catégorie."),
+        intro=_(
+            "Une catégorie dit ce qu'un coupon permet d'acheter. Chaque série imprimée appartient à une catégorie."
+        ),
         cancel_url=reverse("season_detail", args=[season.pk]),
     )
 
@@ -277,12 +253,9 @@ def organization_edit(request, organization_id: int):
 
 def _organization_form(request, program, organization, *, title):
     form = OrganizationForm(posted(request), instance=organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.organization_save(organization=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("L'organisation « %(name)s » est enregistrée.") % {"name": organization.name})
-            return redirect("organization_detail", organization.pk)
-    return _form_page(request, program, form, title=title, cancel_url=reverse("organization_list", args=[program.pk]))
+    if organization := form_submit(request, form, lambda: services.organization_save(organization=form.instance)):
+        messages.success(request, _("L'organisation « %(name)s » est enregistrée.") % {"name": organization.name})
+        return redirect("organization_detail", organization.pk)
+    return render_form_page(
+        request, program, form, title=title, cancel_url=reverse("organization_list", args=[program.pk])
+    )
