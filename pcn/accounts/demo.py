@@ -19,8 +19,14 @@ from pcn.accounts.models import Membership, Role
 from pcn.accounts.services import membership_grant
 from pcn.governance.models import Agreement, CommitteeMember
 from pcn.governance.services import agreement_record, committee_member_save, decision_record
-from pcn.markets.models import Market, SalePoint, Vendor
-from pcn.markets.services import market_save, sale_point_save, vendor_authorize, vendor_save
+from pcn.markets.models import Market, SalePoint, Vendor, Weekday
+from pcn.markets.services import (
+    market_save,
+    sale_point_save,
+    sale_point_set_hours,
+    vendor_authorize,
+    vendor_save,
+)
 from pcn.programs.choices import ProductCategory, Region, SalePointKind
 from pcn.programs.models import CouponClass, Network, Organization, Program, Season
 from pcn.programs.services import (
@@ -58,6 +64,16 @@ class OrgSpec:
         return f"{_slug(self.contact_name)}@example.org" if self.contact_name else ""
 
 
+Hours = tuple[tuple[int, datetime.time, datetime.time], ...]  # (weekday, opens, closes) in local time
+MON, TUE, WED, THU, FRI, SAT, SUN = Weekday.values
+EVERY_DAY = tuple(Weekday.values)
+
+
+def _open(days: tuple[int, ...], opens: str, closes: str) -> Hours:
+    """The same hours on each of the days: _open((SAT,), "09:00", "13:00")."""
+    return tuple((day, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes)) for day in days)
+
+
 @dataclass(frozen=True)
 class SalePointSpec:
     name: str
@@ -65,7 +81,8 @@ class SalePointSpec:
     address: str
     latitude: str
     longitude: str
-    schedule: str
+    hours: Hours
+    note: str  # the sale point's `schedule`: what the hours do not say (months, every other week)
 
 
 @dataclass(frozen=True)
@@ -175,30 +192,32 @@ PORTNEUF = ProgramSpec(
     markets=(
         MarketSpec("Marché public de Saint-Raymond", "Saint-Raymond", (
             SalePointSpec("Place de l'Église", Kind.MARKET, "Place de l'Église, rue Saint-Joseph, Saint-Raymond "
-                          "(Québec) G3L 1H3", "46.8995", "-71.8381", "samedi 9 h à 13 h, de juin à septembre"),
+                          "(Québec) G3L 1H3", "46.8995", "-71.8381", _open((SAT,), "09:00", "13:00"),
+                          "de juin à septembre"),
         ), operator="Coopérative des marchés publics de Portneuf (démo)"),
         MarketSpec("Marché public de Saint-Casimir", "Saint-Casimir", (
             SalePointSpec("Place publique", Kind.MARKET, "510, boulevard de la Montagne, Saint-Casimir (Québec) "
-                          "G0A 3L0", "46.6556", "-72.1372", "vendredi 15 h à 19 h, de juin à septembre"),
+                          "G0A 3L0", "46.6556", "-72.1372", _open((FRI,), "15:00", "19:00"), "de juin à septembre"),
         ), operator="Coopérative des marchés publics de Portneuf (démo)"),
         MarketSpec("Marché public de Deschambault-Grondines", "Deschambault-Grondines", (
             SalePointSpec("Site du Moulin de La Chevrotière", Kind.MARKET, "109, chemin du Roy, "
                           "Deschambault-Grondines (Québec) G0A 1S0", "46.6478", "-71.9283",
-                          "dimanche 10 h à 14 h, de juin à septembre"),
+                          _open((SUN,), "10:00", "14:00"), "de juin à septembre"),
         ), operator="Coopérative des marchés publics de Portneuf (démo)"),
         MarketSpec("Ferme des Trois-Ruisseaux", "Saint-Basile", (
             SalePointSpec("Kiosque à la ferme", Kind.FARM_STAND, "215, rang Sainte-Angélique, Saint-Basile (Québec) "
-                          "G0A 3G0", "46.7664", "-71.8152", "tous les jours 9 h à 18 h, de juillet à octobre"),
+                          "G0A 3G0", "46.7664", "-71.8152", _open((THU, FRI, SAT, SUN), "10:00", "17:00"),
+                          "de juillet à octobre"),
         )),
         MarketSpec("Ferme Bel-Horizon", "Pont-Rouge", (
             SalePointSpec("Kiosque libre-service", Kind.SELF_SERVE, "48, rang du Brûlé, Pont-Rouge (Québec) G3H 1A1",
-                          "46.7721", "-71.7048", "tous les jours, du lever au coucher du soleil, de juillet à "
-                          "septembre"),
+                          "46.7721", "-71.7048", _open(EVERY_DAY, "07:00", "20:00"),
+                          "de juillet à septembre, du lever au coucher du soleil"),
         )),
         MarketSpec("Ferme du Coteau fleuri", "Neuville", (
             SalePointSpec("Champs d'autocueillette", Kind.U_PICK, "780, route 138, Neuville (Québec) G0A 2R0",
-                          "46.7034", "-71.5897", "tous les jours 8 h à 16 h : fraises en juin et juillet, "
-                          "framboises en août"),
+                          "46.7034", "-71.5897", _open(EVERY_DAY, "08:00", "16:00"),
+                          "fraises en juin et juillet, framboises en août"),
         )),
     ),
     vendors=(
@@ -279,27 +298,29 @@ BSL = ProgramSpec(
     markets=(
         MarketSpec("Marché public de Kamouraska", "Kamouraska", (
             SalePointSpec("Terrain du quai", Kind.MARKET, "69, avenue Morel, Kamouraska (Québec) G0L 1M0",
-                          "47.5663", "-69.8678", "samedi 9 h à 13 h, de juin à septembre"),
+                          "47.5663", "-69.8678", _open((SAT,), "09:00", "13:00"), "de juin à septembre"),
         )),
         MarketSpec("Marché public de Rimouski", "Rimouski", (
             SalePointSpec("Place du marché", Kind.MARKET, "35, rue Saint-Germain Ouest, Rimouski (Québec) G5L 4B4",
-                          "48.4488", "-68.5257", "samedi 9 h à 14 h, de juin à octobre"),
+                          "48.4488", "-68.5257", _open((SAT,), "09:00", "14:00"), "de juin à octobre"),
         )),
         MarketSpec("Marché public de Mont-Joli", "Mont-Joli", (
             SalePointSpec("Parc de la gare", Kind.MARKET, "1, avenue Doucet, Mont-Joli (Québec) G5H 1R1",
-                          "48.5841", "-68.1916", "jeudi 15 h à 19 h, de juillet à septembre"),
+                          "48.5841", "-68.1916", _open((THU,), "15:00", "19:00"), "de juillet à septembre"),
         )),
         MarketSpec("Marché public de Matane", "Matane", (
             SalePointSpec("Promenade des Capitaines", Kind.MARKET, "235, avenue Saint-Jérôme, Matane (Québec) "
-                          "G4W 3A7", "48.8468", "-67.5313", "samedi 9 h à 13 h, de juin à septembre"),
+                          "G4W 3A7", "48.8468", "-67.5313", _open((SAT,), "09:00", "13:00"), "de juin à septembre"),
         )),
         MarketSpec("Marché public de Témiscouata-sur-le-Lac", "Témiscouata-sur-le-Lac", (
             SalePointSpec("Halte du lac", Kind.MARKET, "20, rue Commerciale, Témiscouata-sur-le-Lac (Québec) "
-                          "G0L 1X0", "47.6803", "-68.8762", "vendredi 14 h à 18 h, de juillet à septembre"),
+                          "G0L 1X0", "47.6803", "-68.8762", _open((FRI,), "14:00", "18:00"),
+                          "de juillet à septembre"),
         )),
         MarketSpec("Marché public de Rivière-du-Loup", "Rivière-du-Loup", (
             SalePointSpec("Parc de l'Hôtel-de-Ville", Kind.MARKET, "65, rue de l'Hôtel-de-Ville, Rivière-du-Loup "
-                          "(Québec) G5R 1L4", "47.8335", "-69.5340", "dimanche 10 h à 14 h, de juin à septembre"),
+                          "(Québec) G5R 1L4", "47.8335", "-69.5340", _open((SUN,), "10:00", "14:00"),
+                          "de juin à septembre"),
         )),
     ),
     vendors=(
@@ -370,24 +391,28 @@ QUEBEC = ProgramSpec(
     markets=(
         MarketSpec("Grand Marché de Québec", "Québec", (
             SalePointSpec("Halle du marché", Kind.MARKET, "250, boulevard Wilfrid-Hamel, Québec (Québec) G1L 5A7",
-                          "46.8297", "-71.2459", "tous les jours 9 h à 18 h, toute l'année"),
+                          "46.8297", "-71.2459", _open(EVERY_DAY, "09:00", "18:00"), "toute l'année"),
         )),
         MarketSpec("Marché public de Sainte-Foy", "Québec", (
             SalePointSpec("Place du marché", Kind.MARKET, "939, avenue Roland-Beaudin, Québec (Québec) G1V 3V7",
-                          "46.7789", "-71.2851", "mercredi au dimanche 9 h à 17 h, de mai à octobre"),
+                          "46.7789", "-71.2851", _open((WED, THU, FRI, SAT, SUN), "09:00", "17:00"),
+                          "de mai à octobre"),
         )),
         MarketSpec("Marché de quartier de Limoilou", "Québec", (
             SalePointSpec("Parvis de l'église Saint-Charles", Kind.MARKET, "1080, 3e Avenue, Québec (Québec) "
-                          "G1L 2X3", "46.8236", "-71.2330", "jeudi 15 h à 19 h, de juin à octobre"),
+                          "G1L 2X3", "46.8236", "-71.2330", _open((THU,), "15:00", "19:00"), "de juin à octobre"),
         )),
         MarketSpec("Paniers ASC de la Ferme des Grands Vents", "Québec", (
             SalePointSpec("Point de chute Saint-Roch", Kind.CSA_PICKUP, "230, rue du Pont, Québec (Québec) G1K 6M2",
-                          "46.8168", "-71.2236", "jeudi 16 h à 19 h, aux deux semaines, de novembre à avril"),
+                          "46.8168", "-71.2236", _open((THU,), "16:00", "19:00"),
+                          "aux deux semaines, de novembre à avril"),
             SalePointSpec("Point de chute Limoilou", Kind.CSA_PICKUP, "1050, 3e Avenue, Québec (Québec) G1L 2X2",
-                          "46.8241", "-71.2334", "jeudi 16 h à 19 h, aux deux semaines, de novembre à avril"),
+                          "46.8241", "-71.2334", _open((THU,), "16:00", "19:00"),
+                          "aux deux semaines, de novembre à avril"),
             SalePointSpec("Point de chute Sainte-Foy", Kind.CSA_PICKUP, "2670, chemin des Quatre-Bourgeois, "
                           "Québec (Québec) G1V 1X8", "46.7712", "-71.2960",
-                          "vendredi 16 h à 19 h, aux deux semaines, de novembre à avril"),
+                          _open((FRI,), "16:00", "19:00"),
+                          "aux deux semaines, de novembre à avril"),
         )),
     ),
     vendors=(
@@ -545,16 +570,7 @@ def _seed_program(network: Network, spec: ProgramSpec, users: dict) -> Program:
             values={"municipality": m.municipality, "operator": orgs[m.operator] if m.operator else None},
             save=lambda market: market_save(market=market),
         )
-        sale_points_of[m.name] = [
-            _upsert(
-                SalePoint,
-                lookup={"market": market, "name": sp.name},
-                values={"kind": sp.kind, "address": sp.address, "latitude": Decimal(sp.latitude),
-                        "longitude": Decimal(sp.longitude), "schedule": sp.schedule},
-                save=lambda sale_point: sale_point_save(sale_point=sale_point),
-            )
-            for sp in m.sale_points
-        ]
+        sale_points_of[m.name] = [_seed_sale_point(market, sp) for sp in m.sale_points]
 
     vendors = [
         _seed_vendor(program, v, [sp for name in v.sells_at for sp in sale_points_of[name]]) for v in spec.vendors
@@ -568,6 +584,20 @@ def _seed_program(network: Network, spec: ProgramSpec, users: dict) -> Program:
                 continue
             vendor_authorize(vendor=vendor, season=season, by=users[spec.authorized_by])
     return program
+
+
+def _seed_sale_point(market: Market, sp: SalePointSpec) -> SalePoint:
+    sale_point = _upsert(
+        SalePoint,
+        lookup={"market": market, "name": sp.name},
+        values={"kind": sp.kind, "address": sp.address, "latitude": Decimal(sp.latitude),
+                "longitude": Decimal(sp.longitude), "schedule": sp.note},
+        save=lambda sale_point: sale_point_save(sale_point=sale_point),
+    )
+    # The service replaces the whole week (new rows), so it runs only when the week differs.
+    if list(sale_point.opening_hours.values_list("weekday", "opens_at", "closes_at")) != sorted(sp.hours):
+        sale_point_set_hours(sale_point=sale_point, hours=sp.hours)
+    return sale_point
 
 
 def _seed_vendor(program: Program, v: VendorSpec, sale_points: list[SalePoint]) -> Vendor:

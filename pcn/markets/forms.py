@@ -1,10 +1,14 @@
+import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.formfields import MultipleChoiceListField, OneMessagePerFieldMixin
-from pcn.markets.models import Market, SalePoint, Vendor
+from pcn.markets.models import Market, SalePoint, Vendor, Weekday
+from pcn.markets.services import Hours, opening_hours_check
 from pcn.programs.choices import ProductCategory
 
 
@@ -84,6 +88,132 @@ class SalePointForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         ask_to_choose(self.fields["kind"])
+
+
+class TimeOfDayField(forms.TimeField):
+    """A time picked in the phone's clock (input type=time sends 13:30), or typed where the browser has no
+    picker: 13:30, 13 h 30, 13h30, 13 h."""
+
+    widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    input_formats = ("%H:%M", "%H:%M:%S", "%H h %M", "%Hh%M", "%H h", "%Hh")
+    default_error_messages = {"invalid": _("Écrivez une heure, par exemple 9:00 ou 13:30.")}
+
+
+@dataclass
+class HoursLine:
+    """One line of the grid: when a stretch of the day opens and closes."""
+
+    number: int
+    opens: forms.BoundField
+    closes: forms.BoundField
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.opens.errors, *self.closes.errors]
+
+    @property
+    def errors_id(self) -> str:
+        return f"{self.opens.auto_id}_line_error"
+
+
+@dataclass
+class HoursDay:
+    weekday: int
+    label: str
+    lines: list[HoursLine]
+
+
+class OpeningHoursForm(forms.Form):
+    """The sale point's week as a grid: for each day, two lines (morning and afternoon, say), each with
+    an opening and a closing time. Empty lines are days off.
+
+    Lines are checked one by one here, so that each message shows on its line; the rules across lines
+    (no overlap) are the service's (`opening_hours_check`), whose messages land on the later line.
+    """
+
+    LINES_PER_DAY = 2
+    prefix = "hours"
+
+    def __init__(self, data=None, *, hours=(), **kwargs):
+        by_day: dict[int, list[tuple[datetime.time, datetime.time]]] = {}
+        for weekday, opens, closes in sorted(hours):
+            by_day.setdefault(weekday, []).append((opens, closes))
+        # A day saved with more stretches than the grid shows (by an import) keeps all of them.
+        self.lines_per_day = max([self.LINES_PER_DAY, *map(len, by_day.values())])
+        initial = {}
+        for weekday, stretches in by_day.items():
+            for number, (opens, closes) in enumerate(stretches):
+                initial[self._name(weekday, number, "opens")] = opens
+                initial[self._name(weekday, number, "closes")] = closes
+        super().__init__(data, initial=initial, **kwargs)
+        for weekday in Weekday.values:
+            for number in range(self.lines_per_day):
+                self.fields[self._name(weekday, number, "opens")] = TimeOfDayField(label=_("Ouvre à"), required=False)
+                self.fields[self._name(weekday, number, "closes")] = TimeOfDayField(label=_("Ferme à"), required=False)
+
+    @staticmethod
+    def _name(weekday: int, number: int, end: str) -> str:
+        return f"{weekday}-{number}-{end}"
+
+    def _lines(self):
+        for weekday in Weekday.values:
+            for number in range(self.lines_per_day):
+                yield weekday, number, self._name(weekday, number, "opens"), self._name(weekday, number, "closes")
+
+    def clean(self):
+        cleaned = super().clean()
+        for weekday, _number, opens_name, closes_name in self._lines():
+            if opens_name in self.errors or closes_name in self.errors:
+                continue
+            opens, closes = cleaned.get(opens_name), cleaned.get(closes_name)
+            if opens is not None and closes is None:
+                self.add_error(closes_name, _("Indiquez aussi l'heure de fermeture, ou effacez l'heure d'ouverture."))
+            elif closes is not None and opens is None:
+                self.add_error(opens_name, _("Indiquez aussi l'heure d'ouverture, ou effacez l'heure de fermeture."))
+            elif opens is not None and closes <= opens:
+                self.add_error(closes_name, _("L'heure de fermeture doit venir après l'heure d'ouverture."))
+        if not self.errors:
+            try:
+                opening_hours_check(self.hours())
+            except ValidationError as error:
+                self.add_service_errors(error)
+        return cleaned
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's messages on the line they are about, or above the grid."""
+        lines = {
+            (weekday, self.cleaned_data.get(opens_name)): opens_name
+            for weekday, _number, opens_name, _closes_name in self._lines()
+        }
+        targets = [
+            (lines.get(((problem.params or {}).get("weekday"), (problem.params or {}).get("at"))), problem)
+            for problem in error.error_list
+        ]
+        for field, problem in targets:  # add_error drops the field from cleaned_data: look up first
+            self.add_error(field, problem)
+
+    def hours(self) -> list[Hours]:
+        """The filled lines as (weekday, opens, closes), for `sale_point_save`. Call once the form is valid."""
+        return [
+            (weekday, self.cleaned_data[opens_name], self.cleaned_data[closes_name])
+            for weekday, _number, opens_name, closes_name in self._lines()
+            if self.cleaned_data.get(opens_name) is not None and self.cleaned_data.get(closes_name) is not None
+        ]
+
+    def days(self) -> list[HoursDay]:
+        """The grid as the template draws it. A line's message describes both its inputs (screen readers)."""
+        days = []
+        for weekday, label in Weekday.choices:
+            lines = []
+            for number in range(self.lines_per_day):
+                opens_name, closes_name = self._name(weekday, number, "opens"), self._name(weekday, number, "closes")
+                line = HoursLine(number + 1, self[opens_name], self[closes_name])
+                if line.errors:
+                    for name in (opens_name, closes_name):
+                        self.fields[name].widget.attrs["aria-describedby"] = line.errors_id
+                lines.append(line)
+            days.append(HoursDay(weekday=weekday, label=label, lines=lines))
+        return days
 
 
 class SalePointChoiceField(forms.ModelMultipleChoiceField):

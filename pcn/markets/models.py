@@ -1,6 +1,8 @@
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +56,12 @@ class SalePoint(models.Model):
     address = models.CharField(_("adresse"), max_length=300)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # The days and hours are OpeningHours rows; this is the note shown after them.
     schedule = models.CharField(
-        _("jours et heures"), max_length=300, blank=True, help_text=_("Par exemple « samedi 9 h à 13 h, de juin à octobre »."),
+        _("précisions sur l'horaire"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple « de juin à septembre » ou « fermé en cas de pluie »."),
     )
 
     class Meta:
@@ -87,6 +93,64 @@ class SalePoint(models.Model):
             raise ValidationError({"latitude": _g("La latitude doit être entre -90 et 90.")})
         if self.longitude is not None and not -180 <= self.longitude <= 180:
             raise ValidationError({"longitude": _g("La longitude doit être entre -180 et 180.")})
+
+
+# Opening hours are wall-clock times where the sale point is. Every sale point so far is in Québec's
+# Eastern time (America/Toronto, like settings.TIME_ZONE); the Magdalen Islands, on Atlantic time, would
+# need a time zone per sale point.
+SALE_POINT_TIME_ZONE = ZoneInfo("America/Toronto")
+
+
+class Weekday(models.IntegerChoices):
+    """Days as Python numbers them (date.weekday()): Monday is 0."""
+
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
+
+
+class OpeningHours(models.Model):
+    """One stretch of a week when a sale point is open, e.g. Saturday 9:00 to 13:00 (local time).
+
+    A day may have several stretches (morning and afternoon); they never overlap, which
+    `sale_point_set_hours` checks (a rule across rows, so not a database constraint). A stretch ends on
+    the day it starts: no opening past midnight.
+    """
+
+    sale_point = models.ForeignKey(
+        SalePoint, verbose_name=_("point de vente"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("ouvre à"))
+    closes_at = models.TimeField(_("ferme à"))
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = _("heures d'ouverture")
+        verbose_name_plural = _("heures d'ouverture")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="opening_hours_close_after_open",
+                violation_error_message=_("L'heure de fermeture doit venir après l'heure d'ouverture."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="opening_hours_weekday_valid",
+                violation_error_message=_("Choisissez un jour de la semaine, de lundi à dimanche."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sale_point} – {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    @property
+    def program(self) -> Program:
+        return self.sale_point.market.program
 
 
 class VendorQuerySet(models.QuerySet):

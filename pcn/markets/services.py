@@ -1,13 +1,17 @@
 """Writes for markets, sale points, vendors and vendor authorizations. Views, commands and imports all call these."""
 
+import datetime
 from collections.abc import Iterable
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from pcn.markets.models import Market, SalePoint, Vendor, VendorAuthorization
+from pcn.markets.models import Market, OpeningHours, SalePoint, Vendor, VendorAuthorization, Weekday
+from pcn.markets.selectors import format_stretch, format_time_of_day
 from pcn.programs.models import Season
 
 
@@ -21,11 +25,98 @@ def market_save(*, market: Market) -> Market:
     return market
 
 
+Hours = tuple[int, datetime.time, datetime.time]  # weekday (0 = Monday), opens at, closes at (local time)
+
+
 @transaction.atomic
-def sale_point_save(*, sale_point: SalePoint) -> SalePoint:
+def sale_point_save(*, sale_point: SalePoint, hours: Iterable[Hours] | None = None) -> SalePoint:
+    """Create or update a sale point after checking every rule on it.
+
+    With `hours`, its opening hours are replaced too (see `sale_point_set_hours`), in the same
+    transaction: the hours are checked before anything is written, so either both are saved or neither.
+    """
     sale_point.full_clean()
+    if hours is not None:
+        hours = opening_hours_check(hours)
     sale_point.save()
+    if hours is not None:
+        _replace_hours(sale_point, hours)
     return sale_point
+
+
+@transaction.atomic
+def sale_point_set_hours(*, sale_point: SalePoint, hours: Iterable[Hours]) -> SalePoint:
+    """Replace the sale point's opening hours with `hours`: (weekday 0 = Monday … 6 = Sunday, opens, closes).
+
+    Nothing is saved unless every stretch holds: a day of the week, closing after opening, and no two
+    stretches of a day overlapping (9 h à 12 h and 12 h à 17 h touch, which is fine). An empty list
+    leaves the sale point with no hours.
+
+    Locking: the sale point row is locked for the transaction, so two people saving at once leave one
+    whole week or the other, never a mix.
+    """
+    _replace_hours(sale_point, opening_hours_check(hours))
+    return sale_point
+
+
+def _replace_hours(sale_point: SalePoint, hours: list[Hours]) -> None:
+    SalePoint.objects.select_for_update().get(pk=sale_point.pk)
+    sale_point.opening_hours.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(sale_point=sale_point, weekday=weekday, opens_at=opens, closes_at=closes)
+        for weekday, opens, closes in hours
+    )
+
+
+def opening_hours_check(hours: Iterable[Hours]) -> list[Hours]:
+    """The stretches sorted by day and time, or a ValidationError listing every problem in plain words.
+
+    Each error carries `params["weekday"]` and `params["at"]` (when the stretch at fault opens: the
+    later one of an overlap), so that a form can show it on the right line.
+    """
+    hours = [tuple(row) for row in hours]
+    problems = []
+    valid = []
+    for weekday, opens, closes in hours:
+        if weekday not in Weekday.values:
+            problems.append(
+                ValidationError(
+                    _("Choisissez un jour de la semaine, de lundi à dimanche."),
+                    code="weekday",
+                    params={"weekday": None, "at": opens},
+                )
+            )
+        elif closes <= opens:
+            problems.append(
+                ValidationError(
+                    _("%(day)s : l'heure de fermeture (%(closes)s) doit venir après l'heure d'ouverture (%(opens)s)."),
+                    code="closes_before_opens",
+                    params={"day": capfirst(Weekday(weekday).label), "opens": format_time_of_day(opens),
+                            "closes": format_time_of_day(closes), "weekday": weekday, "at": opens},
+                )
+            )
+        else:
+            valid.append((weekday, opens, closes))
+    valid.sort()
+    for (day, opens, closes), (next_day, next_opens, next_closes) in pairwise(valid):
+        if day == next_day and next_opens < closes:
+            problems.append(
+                ValidationError(
+                    _("%(day)s : les heures %(first)s et %(second)s se chevauchent. Corrigez-les, ou réunissez-les "
+                      "en une seule plage."),
+                    code="overlap",
+                    params={
+                        "day": capfirst(Weekday(day).label),
+                        "first": format_stretch(opens, closes),
+                        "second": format_stretch(next_opens, next_closes),
+                        "weekday": day,
+                        "at": next_opens,
+                    },
+                )
+            )
+    if problems:
+        raise ValidationError(problems)
+    return valid
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from pcn.accounts.shortcuts import render_program_page
 from pcn.lib.formfields import add_service_errors, posted
 from pcn.markets import selectors, services
 from pcn.markets.access import get_market_for_user, get_sale_point_for_user, get_vendor_for_user
-from pcn.markets.forms import AuthorizationActionForm, MarketForm, SalePointForm, VendorForm
+from pcn.markets.forms import AuthorizationActionForm, MarketForm, OpeningHoursForm, SalePointForm, VendorForm
 from pcn.markets.models import Market, SalePoint, Vendor
 from pcn.programs.access import get_program_for_user, get_season_for_user
 
@@ -109,23 +109,30 @@ def sale_point_edit(request, sale_point_id: int):
 
 
 def _sale_point_form(request, sale_point, *, title):
+    """The sale point's fields and its week of opening hours, saved together or not at all."""
     market = sale_point.market
     form = SalePointForm(posted(request), instance=sale_point)
-    if request.method == "POST" and form.is_valid():
+    saved_hours = sale_point.opening_hours.values_list("weekday", "opens_at", "closes_at") if sale_point.pk else []
+    hours_form = OpeningHoursForm(posted(request), hours=saved_hours)
+    if request.method == "POST" and all([form.is_valid(), hours_form.is_valid()]):  # both, to show every message
         try:
-            sale_point = services.sale_point_save(sale_point=form.instance)
+            sale_point = services.sale_point_save(sale_point=form.instance, hours=hours_form.hours())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Le point de vente « %(name)s » est enregistré.") % {"name": sale_point.name})
             return redirect("market_detail", market.pk)
-    return _form_page(
+    return render_program_page(
         request,
+        "markets/sale_point_form.html",
         market.program,
-        form,
-        title=title,
-        intro=_("Un endroit où les gens dépensent leurs coupons : la place du marché, un kiosque à la ferme, un champ d'autocueillette, un point de chute de paniers."),
-        cancel_url=reverse("market_detail", args=[market.pk]),
+        {
+            "form": form,
+            "hours_form": hours_form,
+            "title": title,
+            "intro": _("Un endroit où les gens dépensent leurs coupons : la place du marché, un kiosque à la ferme, un champ d'autocueillette, un point de chute de paniers."),
+            "cancel_url": reverse("market_detail", args=[market.pk]),
+        },
     )
 
 
@@ -154,7 +161,9 @@ def vendor_create(request, program_id: int):
 @login_required
 def vendor_detail(request, vendor_id: int):
     vendor = get_vendor_for_user(request.user, vendor_id)
-    sale_points = vendor.sale_points.select_related("market").order_by("market__name", "name")
+    sale_points = vendor.sale_points.select_related("market").prefetch_related("opening_hours").order_by(
+        "market__name", "name"
+    )
     return render_program_page(
         request,
         "markets/vendor_detail.html",

@@ -9,7 +9,8 @@ from django.test import TestCase, override_settings
 from pcn.accounts.demo import DEMO_PASSWORD, NETWORK_NAME
 from pcn.accounts.models import Membership, Role
 from pcn.governance.models import Agreement, Decision
-from pcn.markets.models import Vendor, VendorAuthorization
+from pcn.markets.models import SalePoint, Vendor, VendorAuthorization
+from pcn.markets.selectors import opening_hours_lines
 from pcn.programs.choices import SalePointKind
 from pcn.programs.entitlements import entitlement_per_period_cents
 from pcn.programs.models import Organization, Program, Season
@@ -163,6 +164,21 @@ class SeedDemoTests(TestCase):
             with self.subTest(vendor=vendor.business_name):
                 self.assertTrue(vendor.sale_points.all())
                 self.assertEqual({sp.market.program_id for sp in vendor.sale_points.all()}, {vendor.program_id})
+
+    def test_every_sale_point_has_opening_hours_and_a_note_for_the_rest(self):
+        sale_points = SalePoint.objects.prefetch_related("opening_hours")
+        self.assertGreaterEqual(len(sale_points), 15)
+        for sale_point in sale_points:
+            with self.subTest(sale_point=str(sale_point)):
+                self.assertTrue(sale_point.opening_hours.all())
+                self.assertTrue(sale_point.schedule)
+                self.assertNotRegex(sale_point.schedule, r"\d h")  # the hours themselves are rows, not text
+        saint_raymond = sale_points.get(market__name="Marché public de Saint-Raymond")
+        self.assertEqual(
+            [line.replace("\u00a0", " ") for line in opening_hours_lines(saint_raymond.opening_hours.all())],
+            ["samedi, 9 h à 13 h"],
+        )
+        self.assertEqual(saint_raymond.schedule, "de juin à septembre")
 
     def test_every_authorized_vendor_sells_somewhere_the_season_accepts_coupons(self):
         authorizations = VendorAuthorization.objects.select_related("season", "vendor")

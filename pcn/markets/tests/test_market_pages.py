@@ -1,7 +1,10 @@
+import datetime
+
 from django.test import TestCase
 from django.urls import reverse
 
 from pcn.accounts.models import Role
+from pcn.markets import services
 from pcn.markets.models import Market, SalePoint
 from pcn.markets.tests.factories import (
     make_market,
@@ -175,3 +178,131 @@ class SalePointPagesTest(TestCase):
         self.assertContains(response, "Le point de vente « Place du marché » est enregistré.")
         sale_point.refresh_from_db()
         self.assertEqual(sale_point.schedule, "dimanche")
+
+
+def seen(response) -> str:
+    """The page as a reader sees it: the non-breaking spaces inside « 9 h » read as spaces."""
+    return response.content.decode().replace("\u00a0", " ")
+
+
+class SalePointHoursPagesTest(TestCase):
+    """The week of opening hours on the sale point form and on the market page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.program = make_program()
+        cls.coordinator = make_user("coordo", role=Role.COORDINATOR, program=cls.program)
+        cls.market = make_market(cls.program)
+        cls.sale_point = make_sale_point(cls.market, "Place du marché", schedule="de juin à octobre")
+        services.sale_point_set_hours(
+            sale_point=cls.sale_point, hours=[(5, datetime.time(9), datetime.time(13))]
+        )
+
+    def setUp(self):
+        self.client.force_login(self.coordinator)
+
+    def edit(self, hours: dict[str, str], **fields):
+        data = {"name": "Place de l'église", "kind": "market", "address": "1, rue Principale",
+                "schedule": "de juin à octobre", **fields}
+        data.update({f"hours-{name}": value for name, value in hours.items()})
+        return self.client.post(reverse("sale_point_edit", args=[self.sale_point.pk]), data, follow=True)
+
+    def saved(self):
+        sale_point = SalePoint.objects.get(pk=self.sale_point.pk)
+        week = list(sale_point.opening_hours.values_list("weekday", "opens_at", "closes_at"))
+        return sale_point.name, week
+
+    def test_the_form_shows_the_saved_hours_in_the_grid_and_the_note_under_its_new_name(self):
+        response = self.client.get(reverse("sale_point_edit", args=[self.sale_point.pk]))
+        self.assertContains(response, "<legend>Jours et heures d'ouverture</legend>")
+        self.assertContains(response, 'name="hours-5-0-opens" value="09:00"')
+        self.assertContains(response, 'name="hours-5-0-closes" value="13:00"')
+        self.assertContains(response, 'type="time"', count=7 * 2 * 2)
+        self.assertContains(response, "Précisions sur l&#x27;horaire")
+
+    def test_a_line_with_only_the_opening_time_is_refused_on_that_line_and_nothing_is_saved(self):
+        response = self.edit({"5-0-opens": "09:00", "5-0-closes": "13:00", "6-0-opens": "10:00"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Certaines réponses sont à corriger.")
+        self.assertContains(
+            response, "Indiquez aussi l&#x27;heure de fermeture, ou effacez l&#x27;heure d&#x27;ouverture.", count=1
+        )
+        self.assertEqual(list(response.context["hours_form"].errors), ["6-0-closes"])  # Sunday, first line
+        self.assertEqual(self.saved(), ("Place du marché", [(5, datetime.time(9), datetime.time(13))]))
+
+    def test_a_line_with_only_the_closing_time_is_refused_too(self):
+        response = self.edit({"2-1-closes": "17:00"})
+        self.assertContains(
+            response, "Indiquez aussi l&#x27;heure d&#x27;ouverture, ou effacez l&#x27;heure de fermeture."
+        )
+        self.assertEqual(self.saved(), ("Place du marché", [(5, datetime.time(9), datetime.time(13))]))
+
+    def test_a_line_that_closes_before_it_opens_is_refused(self):
+        response = self.edit({"5-0-opens": "13:00", "5-0-closes": "09:00"})
+        self.assertContains(response, "L&#x27;heure de fermeture doit venir après l&#x27;heure d&#x27;ouverture.")
+        self.assertEqual(self.saved(), ("Place du marché", [(5, datetime.time(9), datetime.time(13))]))
+
+    def test_overlapping_lines_are_refused_on_the_later_line(self):
+        response = self.edit({"5-0-opens": "09:00", "5-0-closes": "13:00", "5-1-opens": "12:00", "5-1-closes": "17:00"})
+        self.assertIn("Samedi : les heures 9 h à 13 h et 12 h à 17 h se chevauchent.", seen(response))
+        self.assertEqual(list(response.context["hours_form"].errors), ["5-1-opens"])
+        self.assertEqual(self.saved(), ("Place du marché", [(5, datetime.time(9), datetime.time(13))]))
+
+    def test_words_instead_of_a_time_are_refused_with_an_example(self):
+        response = self.edit({"5-0-opens": "midi", "5-0-closes": "13:00"})
+        self.assertContains(response, "Écrivez une heure, par exemple 9:00 ou 13:30.")
+        self.assertEqual(self.saved(), ("Place du marché", [(5, datetime.time(9), datetime.time(13))]))
+
+    def test_a_valid_week_is_saved_with_the_sale_point_and_shown_on_the_market_page(self):
+        response = self.edit({
+            "3-0-opens": "15:30", "3-0-closes": "19:00",
+            "5-0-opens": "09:00", "5-0-closes": "12:00", "5-1-opens": "13:00", "5-1-closes": "17:00",
+            "6-0-opens": "09:00", "6-0-closes": "12:00", "6-1-opens": "13:00", "6-1-closes": "17:00",
+        }, schedule="fermé en cas de pluie")
+        self.assertRedirects(response, reverse("market_detail", args=[self.market.pk]))
+        self.assertContains(response, "Le point de vente « Place de l&#x27;église » est enregistré.")
+        t = datetime.time
+        self.assertEqual(self.saved(), ("Place de l'église", [
+            (3, t(15, 30), t(19)), (5, t(9), t(12)), (5, t(13), t(17)), (6, t(9), t(12)), (6, t(13), t(17)),
+        ]))
+        self.assertIn(
+            "Jeudi, 15 h 30 à 19 h<br>Samedi et dimanche, 9 h à 12 h et 13 h à 17 h<br>"
+            '<span class="muted">fermé en cas de pluie</span>',
+            seen(response),
+        )
+
+    def test_times_typed_the_quebec_way_are_understood(self):
+        self.edit({"4-0-opens": "15 h", "4-0-closes": "19 h 30"})
+        self.assertEqual(self.saved()[1], [(4, datetime.time(15), datetime.time(19, 30))])
+
+    def test_emptying_the_grid_leaves_the_sale_point_without_hours_and_the_page_shows_the_note(self):
+        response = self.edit({})
+        self.assertEqual(self.saved(), ("Place de l'église", []))
+        self.assertContains(response, '<dd><span class="muted">de juin à octobre</span></dd>', html=True)
+
+    def test_a_new_sale_point_is_created_with_its_hours(self):
+        response = self.client.post(
+            reverse("sale_point_create", args=[self.market.pk]),
+            {"name": "Kiosque Tournesol", "kind": "farm_stand", "address": "12, rang Saint-Joseph",
+             "schedule": "de juillet à octobre", **{f"hours-{day}-0-opens": "10:00" for day in (3, 4, 5, 6)},
+             **{f"hours-{day}-0-closes": "17:00" for day in (3, 4, 5, 6)}},
+            follow=True,
+        )
+        sale_point = SalePoint.objects.get(name="Kiosque Tournesol")
+        self.assertEqual(sale_point.opening_hours.count(), 4)
+        self.assertIn("Jeudi au dimanche, 10 h à 17 h", seen(response))
+
+    def test_a_new_sale_point_with_wrong_hours_is_not_created(self):
+        response = self.client.post(
+            reverse("sale_point_create", args=[self.market.pk]),
+            {"name": "Kiosque Tournesol", "kind": "farm_stand", "address": "12, rang Saint-Joseph",
+             "hours-0-0-opens": "10:00"},
+        )
+        self.assertContains(response, "Indiquez aussi l&#x27;heure de fermeture")
+        self.assertFalse(SalePoint.objects.filter(name="Kiosque Tournesol").exists())
+
+    def test_the_vendor_page_shows_the_hours_of_each_sale_point(self):
+        vendor = make_vendor(self.program, [self.sale_point], "Ferme des Érables")
+        response = self.client.get(reverse("vendor_detail", args=[vendor.pk]))
+        self.assertIn("Samedi, 9 h à 13 h", seen(response))
+        self.assertContains(response, "de juin à octobre")
