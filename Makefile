@@ -39,7 +39,7 @@ test: $(STAMP)
 # Run inside pcn/ so that neither .venv nor var/ is scanned and everything lands in pcn/locale.
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (Debian: apt-get install gettext)" >&2; exit 1; }
-	cd pcn && DEBUG=1 ../$(BIN)/pcn makemessages -l en --no-obsolete --no-fuzzy-matching
+	cd pcn && DEBUG=1 ../$(BIN)/pcn makemessages -l en --no-obsolete
 	cd pcn && DEBUG=1 ../$(BIN)/pcn compilemessages
 
 clean:
