@@ -75,21 +75,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_files(tmp_path_factory):
-    """Static and media files for tests, without touching var/.
-
-    With DEBUG off, settings use WhiteNoise's manifest storage, which needs `collectstatic` to have
-    run; tests use plain storage instead (the live server serves static files from the finders).
-    Uploaded and generated files go to a temporary MEDIA_ROOT.
-    """
+    """Uploaded and generated files go to a temporary MEDIA_ROOT, never to var/."""
     from django.test import override_settings
 
     root = tmp_path_factory.mktemp("pcn-files")
     (root / "static").mkdir()
     with override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
         STATIC_ROOT=str(root / "static"),
         MEDIA_ROOT=str(root / "media"),
     ):

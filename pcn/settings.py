@@ -141,3 +141,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"  # never in a cookie (temporary passwords)

@@ -7,6 +7,7 @@ the user may not reach answers 404, so that an outsider cannot even learn that t
 
 from collections.abc import Iterable
 
+from django.db.models import Q
 from django.http import Http404
 
 from pcn.accounts.models import NETWORK_ROLES, Membership, Role
@@ -28,13 +29,16 @@ def memberships_of(user) -> list[Membership]:
     return cached
 
 
+def _reaches(membership: Membership, program: Program) -> bool:
+    """A membership reaches a program when it is in that program or in the program's network."""
+    return membership.program_id == program.pk or (
+        membership.network_id is not None and membership.network_id == program.network_id
+    )
+
+
 def program_roles(user, program: Program) -> set[str]:
     """Roles the user holds in this program, network roles over its network included."""
-    roles = set()
-    for m in memberships_of(user):
-        if m.program_id == program.pk or (m.network_id is not None and m.network_id == program.network_id):
-            roles.add(m.role)
-    return roles
+    return {m.role for m in memberships_of(user) if _reaches(m, program)}
 
 
 def check_program_access(
@@ -45,8 +49,7 @@ def check_program_access(
     (Role.MARKET_MANAGER, "market_id", market.pk)."""
     allowed = set(roles)
     for m in memberships_of(user):
-        in_program = m.program_id == program.pk or (m.network_id is not None and m.network_id == program.network_id)
-        if not in_program:
+        if not _reaches(m, program):
             continue
         if m.role in allowed:
             return
@@ -78,8 +81,6 @@ def programs_for_user(user, *, roles: Iterable[str] | None = None):
             program_ids.add(m.program_id)
         if m.network_id:
             network_ids.add(m.network_id)
-    from django.db.models import Q
-
     return Program.objects.filter(Q(pk__in=program_ids) | Q(network_id__in=network_ids))
 
 

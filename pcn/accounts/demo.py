@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from pcn.accounts.models import Membership, Role
-from pcn.accounts.services import membership_grant
 from pcn.governance.models import Agreement, CommitteeMember
 from pcn.governance.services import agreement_record, committee_member_save, decision_record
 from pcn.markets.models import Market, SalePoint, Vendor, Weekday
@@ -703,7 +702,6 @@ def _pdf_escape(text: str) -> str:
 def _seed_membership(spec: LoginSpec, user, network: Network, programs: dict[str, Program]) -> None:
     program = programs.get(spec.program)
     if program is None:
-        # Network roles name the network and no program (the program services do not give them).
         if not Membership.objects.filter(user=user, role=spec.role, network=network).exists():
             _full_clean_and_save(Membership(user=user, role=spec.role, network=network))
         return
@@ -713,7 +711,7 @@ def _seed_membership(spec: LoginSpec, user, network: Network, programs: dict[str
         "vendor": program.vendors.get(business_name=spec.vendor) if spec.vendor else None,
     }
     if not Membership.objects.filter(user=user, role=spec.role, program=program, **party).exists():
-        membership_grant(program=program, username=user.username, role=spec.role, **party)
+        _full_clean_and_save(Membership(user=user, role=spec.role, program=program, **party))
 
 
 @transaction.atomic

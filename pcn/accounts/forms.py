@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pcn.accounts.models import Role
 from pcn.accounts.services import PROGRAM_ROLES
+from pcn.programs.models import Organization
 
 
 class MembershipForm(forms.Form):
@@ -23,7 +24,9 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = program.organizations.all()
+        self.fields["organization"].queryset = program.organizations.filter(
+            kind__in=[*Organization.PARTNER_KINDS, Organization.Kind.FUNDER]
+        )
         self.fields["market"].queryset = program.markets.all()
         self.fields["vendor"].queryset = program.vendors.all()
         self.fields["role"].initial = Role.PARTNER_WORKER

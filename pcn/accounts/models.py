@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from pcn.markets.models import Market, Vendor
@@ -45,6 +46,18 @@ class Membership(models.Model):
         verbose_name = _("rôle d'un utilisateur")
         verbose_name_plural = _("rôles des utilisateurs")
         constraints = [
+            # NULL never equals NULL in a unique index, hence the Coalesce: one row per role and scope.
+            models.UniqueConstraint(
+                "user",
+                "role",
+                Coalesce("network", Value(0)),
+                Coalesce("program", Value(0)),
+                Coalesce("organization", Value(0)),
+                Coalesce("market", Value(0)),
+                Coalesce("vendor", Value(0)),
+                name="membership_unique_role_and_scope",
+                violation_error_message=_("Cette personne a déjà ce rôle dans le programme."),
+            ),
             models.CheckConstraint(
                 condition=(Q(role__in=NETWORK_ROLES, network__isnull=False, program__isnull=True))
                 | (~Q(role__in=NETWORK_ROLES) & Q(network__isnull=True, program__isnull=False)),

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pcn.accounts.access import CONFIGURE, READ_CONFIG, memberships_of, program_roles, programs_for_user
+from pcn.accounts.access import CONFIGURE, READ_CONFIG, memberships_of, program_roles
 from pcn.accounts.models import Role
 from pcn.markets.models import VendorAuthorization
+from pcn.markets.selectors import vendor_is_authorized
 from pcn.programs.models import Organization, Program
 from pcn.programs.selectors import season_in_focus
 
@@ -63,7 +64,7 @@ def program_setup_steps(program: Program, season) -> list[Step]:
     if season is not None:
         steps.append(
             Step(_("Autoriser les marchands pour la saison"),
-                 VendorAuthorization.objects.filter(season=season, revoked_at__isnull=True).exists(),
+                 VendorAuthorization.objects.active().filter(season=season).exists(),
                  reverse("season_vendors", args=[season.pk]))
         )
     return steps
@@ -72,7 +73,10 @@ def program_setup_steps(program: Program, season) -> list[Step]:
 def home_program_cards(user) -> list[ProgramCard]:
     today = timezone.localdate()
     cards = []
-    for program in programs_for_user(user).select_related("network"):
+    # Network staff reach every program from the network page; their home lists only the programs
+    # where they hold a role of their own (so it stays a few cards, not one per program in Québec).
+    own = {m.program_id for m in memberships_of(user) if m.program_id}
+    for program in Program.objects.filter(pk__in=own).select_related("network"):
         roles = program_roles(user, program)
         season = season_in_focus(program, today)
         card = ProgramCard(
@@ -103,8 +107,6 @@ def home_party_memberships(user) -> dict[str, list]:
             parties["markets"].append({"market": m.market})
         elif m.role == Role.VENDOR and m.vendor_id:
             season = season_in_focus(m.program, today)
-            authorized = season is not None and VendorAuthorization.objects.filter(
-                season=season, vendor_id=m.vendor_id, revoked_at__isnull=True
-            ).exists()
+            authorized = season is not None and vendor_is_authorized(vendor=m.vendor, season=season)
             parties["vendors"].append({"vendor": m.vendor, "season": season, "authorized": authorized})
     return parties

@@ -8,9 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pcn.accounts.models import NETWORK_ROLES, Membership, Role
+from pcn.programs.models import Organization
 
 # Roles a program's coordination may give inside its program (network roles are given by the network).
 PROGRAM_ROLES = [r for r in Role if r not in NETWORK_ROLES]
+
+
+def is_network_admin_of(user, network) -> bool:
+    return Membership.objects.filter(user=user, role=Role.NETWORK_ADMIN, network=network).exists()
 
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -22,21 +27,27 @@ def temporary_password() -> str:
 
 @transaction.atomic
 def membership_grant(
-    *, program, username: str, role: str, first_name: str = "", last_name: str = "", email: str = "",
+    *, program, username: str, role: str, by, first_name: str = "", last_name: str = "", email: str = "",
     organization=None, market=None, vendor=None,
 ) -> tuple[Membership, str | None]:
     """Give `role` in `program` to the user `username`, creating the account if it does not exist.
 
+    An existing account is given the role only if it already holds a role in this program, or if `by`
+    is a network admin: a program's coordination cannot pull in people from other programs.
     Returns the membership and, for a new account, its temporary password (shown once, never stored
     in clear)."""
     if role not in PROGRAM_ROLES:
         raise ValidationError({"role": _("Ce rôle ne se donne pas dans un programme.")})
     scope = {"organization": None, "market": None, "vendor": None}
     if role == Role.PARTNER_WORKER:
-        if organization is None:
-            raise ValidationError({"organization": _("Choisissez l'organisme où travaille cette personne.")})
+        if organization is None or organization.kind not in Organization.PARTNER_KINDS:
+            raise ValidationError(
+                {"organization": _("Choisissez l'organisme partenaire (ou le conseil de bande) où travaille cette personne.")}
+            )
         scope["organization"] = organization
     elif role == Role.FUNDER_VIEWER:
+        if organization is not None and organization.kind != Organization.Kind.FUNDER:
+            raise ValidationError({"organization": _("Choisissez un bailleur de fonds, ou laissez vide.")})
         scope["organization"] = organization
     elif role == Role.MARKET_MANAGER:
         if market is None:
@@ -53,6 +64,17 @@ def membership_grant(
     User = get_user_model()
     user = User.objects.filter(username__iexact=username.strip()).first()
     password = None
+    if user is not None and not (
+        user.memberships.filter(program=program).exists() or is_network_admin_of(by, program.network)
+    ):
+        raise ValidationError(
+            {
+                "username": _(
+                    "Ce nom d'utilisateur est déjà pris. Choisissez-en un autre. Si cette personne a déjà un compte "
+                    "dans un autre programme, demandez à l'administration du réseau de lui donner ce rôle."
+                )
+            }
+        )
     if user is None:
         password = temporary_password()
         user = User(username=username.strip(), first_name=first_name, last_name=last_name, email=email)

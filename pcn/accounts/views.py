@@ -52,7 +52,7 @@ def team(request, program_id: int):
 def membership_create(request, program_id: int):
     program = get_program_for_user(request.user, program_id, write=True)
     form = MembershipForm(posted(request), program=program)
-    granted = form_submit(request, form, lambda: services.membership_grant(program=program, **form.cleaned_data))
+    granted = form_submit(request, form, lambda: services.membership_grant(program=program, by=request.user, **form.cleaned_data))
     if granted:
         membership, password = granted
         if password:

@@ -12,7 +12,7 @@ class CommitteeMember(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="committee_members")
     name = models.CharField(_("nom"), max_length=200)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("rôle au comité"), max_length=120, help_text=_("Par exemple « présidente », « trésorier »."))
     email = models.EmailField(_("courriel"), blank=True)

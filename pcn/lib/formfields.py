@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from pcn.lib.money import MoneyFormatError, format_cents_plain, parse_cents
+from pcn.lib.money import MAX_AMOUNT_CENTS, MoneyFormatError, format_cents, format_cents_plain, parse_cents
 
 
 class MoneyInput(forms.TextInput):
@@ -27,6 +27,7 @@ class MoneyField(forms.Field):
     default_error_messages = {
         "invalid": _("Écrivez un montant en dollars, par exemple 12,50."),
         "not_positive": _("Le montant doit être plus grand que zéro."),
+        "too_large": _("Ce montant est trop grand : écrivez au plus %(max)s."),
     }
 
     def __init__(self, *, allow_zero: bool = False, **kwargs):
@@ -50,6 +51,12 @@ class MoneyField(forms.Field):
         super().validate(value)
         if value is not None and value <= 0 and not self.allow_zero:
             raise forms.ValidationError(self.error_messages["not_positive"], code="not_positive")
+        if value is not None and value > MAX_AMOUNT_CENTS:
+            raise forms.ValidationError(
+                self.error_messages["too_large"],
+                code="too_large",
+                params={"max": format_cents(MAX_AMOUNT_CENTS, get_language() or "fr")},
+            )
 
 
 class MultipleChoiceListField(forms.MultipleChoiceField):

@@ -2,6 +2,9 @@
 
 import re
 
+# The largest amount one field may hold: 1 000 000 $ (fits the database's 32-bit integer columns).
+MAX_AMOUNT_CENTS = 100_000_000
+
 _AMOUNT = re.compile(r"^(?P<units>\d{1,12})(?:[.,](?P<cents>\d{1,2}))?$")
 
 

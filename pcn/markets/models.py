@@ -204,6 +204,12 @@ class Vendor(models.Model):
         return [str(labels.get(code, code)) for code in self.categories]
 
 
+class VendorAuthorizationQuerySet(models.QuerySet):
+    def active(self) -> "VendorAuthorizationQuerySet":
+        """Authorizations in force (not revoked)."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class VendorAuthorization(models.Model):
     """A vendor may be paid for coupons of a season only once authorized for it (append-only record)."""
 
@@ -213,6 +219,8 @@ class VendorAuthorization(models.Model):
     authorized_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = VendorAuthorizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["season", "vendor"]

@@ -24,7 +24,7 @@ from pcn.programs.models import Program, Season
 
 def vendor_is_authorized(*, vendor: Vendor, season: Season) -> bool:
     """True when the vendor holds an authorization for the season that has not been withdrawn."""
-    return VendorAuthorization.objects.filter(vendor=vendor, season=season, revoked_at__isnull=True).exists()
+    return VendorAuthorization.objects.active().filter(vendor=vendor, season=season).exists()
 
 
 def authorized_vendors(season: Season) -> QuerySet[Vendor]:

@@ -156,7 +156,7 @@ def vendor_authorize(*, vendor: Vendor, season: Season, by) -> VendorAuthorizati
             % {"vendor": vendor.business_name}
         )
     Vendor.objects.select_for_update().get(pk=vendor.pk)
-    active = VendorAuthorization.objects.filter(vendor=vendor, season=season, revoked_at__isnull=True).first()
+    active = VendorAuthorization.objects.active().filter(vendor=vendor, season=season).first()
     if active is not None:
         return active
     authorization = VendorAuthorization(vendor=vendor, season=season, authorized_by=by)
@@ -178,7 +178,7 @@ def vendor_revoke(*, vendor: Vendor, season: Season, by) -> VendorAuthorization 
         raise ValidationError(
             _("« %(vendor)s » n'est pas un marchand de ce programme.") % {"vendor": vendor.business_name}
         )
-    active = VendorAuthorization.objects.filter(vendor=vendor, season=season, revoked_at__isnull=True).first()
+    active = VendorAuthorization.objects.active().filter(vendor=vendor, season=season).first()
     if active is None:
         return None
     updated = VendorAuthorization.objects.filter(pk=active.pk, revoked_at__isnull=True).update(

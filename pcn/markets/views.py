@@ -6,19 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from pcn.accounts.shortcuts import render_program_page
-from pcn.lib.formfields import add_service_errors, posted
+from pcn.accounts.shortcuts import render_form_page, render_program_page
+from pcn.lib.formfields import add_service_errors, form_submit, posted
 from pcn.markets import selectors, services
 from pcn.markets.access import get_market_for_user, get_sale_point_for_user, get_vendor_for_user
 from pcn.markets.forms import AuthorizationActionForm, MarketForm, OpeningHoursForm, SalePointForm, VendorForm
 from pcn.markets.models import Market, SalePoint, Vendor
 from pcn.programs.access import get_program_for_user, get_season_for_user
-
-
-def _form_page(request, program, form, *, title, cancel_url, intro=""):
-    return render_program_page(
-        request, "form_page.html", program, {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro}
-    )
 
 
 # Markets
@@ -65,21 +59,16 @@ def market_edit(request, market_id: int):
 
 def _market_form(request, market, *, title, cancel_url, created=False):
     form = MarketForm(posted(request), instance=market)
-    if request.method == "POST" and form.is_valid():
-        try:
-            market = services.market_save(market=form.instance)
-        except ValidationError as error:
-            add_service_errors(form, error)
+    if saved := form_submit(request, form, lambda: services.market_save(market=form.instance)):
+        if created:
+            messages.success(
+                request,
+                _("Le marché « %(name)s » est créé. Ajoutez maintenant ses points de vente.") % {"name": saved.name},
+            )
         else:
-            if created:
-                messages.success(
-                    request,
-                    _("Le marché « %(name)s » est créé. Ajoutez maintenant ses points de vente.") % {"name": market.name},
-                )
-            else:
-                messages.success(request, _("Le marché « %(name)s » est enregistré.") % {"name": market.name})
-            return redirect("market_detail", market.pk)
-    return _form_page(
+            messages.success(request, _("Le marché « %(name)s » est enregistré.") % {"name": saved.name})
+        return redirect("market_detail", saved.pk)
+    return render_form_page(
         request,
         market.program,
         form,
@@ -182,21 +171,19 @@ def vendor_edit(request, vendor_id: int):
 
 def _vendor_form(request, vendor, *, title, cancel_url):
     form = VendorForm(posted(request), instance=vendor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vendor = services.vendor_save(vendor=form.instance, sale_points=form.cleaned_data["sale_points"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Le marchand « %(name)s » est enregistré.") % {"name": vendor.business_name})
-            return redirect("vendor_detail", vendor.pk)
+    saved = form_submit(
+        request, form, lambda: services.vendor_save(vendor=form.instance, sale_points=form.cleaned_data["sale_points"])
+    )
+    if saved:
+        messages.success(request, _("Le marchand « %(name)s » est enregistré.") % {"name": saved.business_name})
+        return redirect("vendor_detail", saved.pk)
     intro = _("Une entreprise qui accepte les coupons et se fait rembourser : producteur, transformateur ou artisan.")
     if not form.fields["sale_points"].queryset.exists():
         intro = _(
             "Ce programme n'a encore aucun point de vente. Ajoutez d'abord un marché et ses points de vente, "
             "puis revenez inscrire le marchand."
         )
-    return _form_page(request, vendor.program, form, title=title, intro=intro, cancel_url=cancel_url)
+    return render_form_page(request, vendor.program, form, title=title, intro=intro, cancel_url=cancel_url)
 
 
 # Authorizations for a season

@@ -1,33 +1,44 @@
 from django.contrib import admin
 
+from pcn.accounts.admin import SupportAdmin, SupportTabularInline
 from pcn.programs.models import CouponClass, Denomination, EntitlementRow, Network, Organization, Program, Season
 
-admin.site.register(Network)
-admin.site.register(Organization, list_display=["name", "kind", "program"], list_filter=["kind", "program"])
+
+@admin.register(Network)
+class NetworkAdmin(SupportAdmin):
+    network_lookup = "pk"
 
 
-class EntitlementInline(admin.TabularInline):
+@admin.register(Organization)
+class OrganizationAdmin(SupportAdmin):
+    list_display = ["name", "kind", "program"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class EntitlementInline(SupportTabularInline):
     model = EntitlementRow
-    extra = 0
+    network_lookup = "season__program__network"
 
 
-class DenominationInline(admin.TabularInline):
+class DenominationInline(SupportTabularInline):
     model = Denomination
-    extra = 0
+    network_lookup = "season__program__network"
 
 
-class CouponClassInline(admin.TabularInline):
+class CouponClassInline(SupportTabularInline):
     model = CouponClass
-    extra = 0
+    network_lookup = "season__program__network"
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SupportAdmin):
+    network_lookup = "network"
     list_display = ["name", "kind", "region", "network"]
     search_fields = ["name"]
 
 
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(SupportAdmin):
     list_display = ["name", "program", "starts_on", "ends_on", "weeks", "frequency"]
     inlines = [EntitlementInline, DenominationInline, CouponClassInline]

@@ -8,7 +8,7 @@ def entitlement_per_period_cents(*, season: Season, household_size: int) -> int:
     """Amount in cents a household of `household_size` people receives per distribution period.
 
     Sizes above the season's cap get the cap's amount. Returns 0 when the season's table has no row for
-    the size (an incomplete table is reported to the coordinator by `season_setup_problems`).
+    the size (an incomplete table shows as a step to do on the coordinator's home page).
     """
     if household_size < 1:
         raise ValueError("a household has at least one person")

@@ -23,7 +23,11 @@ class ProgramForm(OneMessagePerFieldMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["fiduciary"].queryset = self.instance.organizations.all()
+            self.fields["fiduciary"].queryset = self.instance.organizations.filter(kind=Organization.Kind.FIDUCIARY)
+            self.fields["fiduciary"].help_text = _(
+                "L'organisation qui détient l'argent du programme et paie les marchands. Ajoutez-la d'abord "
+                "dans « Partenaires » avec le type « Fiduciaire »."
+            )
         else:
             del self.fields["fiduciary"]
 
@@ -65,21 +69,13 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
         self.fields["coupons_valid_until"].required = False
 
     def clean(self):
+        """Coupons are valid for the season's dates unless the coordinator says otherwise."""
         data = super().clean()
-        if not data.get("coupons_valid_from") and data.get("starts_on"):
-            data["coupons_valid_from"] = data["starts_on"]
-            self.instance.coupons_valid_from = data["starts_on"]
-        if not data.get("coupons_valid_until") and data.get("ends_on"):
-            data["coupons_valid_until"] = data["ends_on"]
-            self.instance.coupons_valid_until = data["ends_on"]
+        if not data.get("coupons_valid_from"):
+            data["coupons_valid_from"] = data.get("starts_on")
+        if not data.get("coupons_valid_until"):
+            data["coupons_valid_until"] = data.get("ends_on")
         return data
-
-    def _post_clean(self):
-        # Fill the defaults before the model's own rules run (they check validity dates).
-        for name in ("coupons_valid_from", "coupons_valid_until"):
-            if self.cleaned_data.get(name):
-                setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
 
 
 class EntitlementForm(forms.Form):
@@ -96,7 +92,11 @@ class EntitlementForm(forms.Form):
                 label = _("1 personne")
             else:
                 label = _("%(size)s personnes") % {"size": size}
-            self.fields[f"size_{size}"] = MoneyField(label=label, initial=current.get(size))
+            self.fields[f"size_{size}"] = MoneyField(
+                label=label,
+                initial=current.get(size),
+                error_messages={"required": _("Donnez le montant pour ce ménage.")},
+            )
 
     def amounts_cents(self) -> dict[int, int]:
         return {int(name.removeprefix("size_")): cents for name, cents in self.cleaned_data.items()}
@@ -129,7 +129,11 @@ class DenominationsForm(forms.Form):
 
 
 class CouponClassForm(OneMessagePerFieldMixin, forms.ModelForm):
-    categories = MultipleChoiceListField(label=_("Produits que ce coupon permet d'acheter"), choices=ProductCategory.choices)
+    categories = MultipleChoiceListField(
+        label=_("Produits que ce coupon permet d'acheter"),
+        choices=ProductCategory.choices,
+        error_messages={"required": _("Cochez au moins un type de produit que ce coupon permet d'acheter.")},
+    )
 
     class Meta:
         model = CouponClass

@@ -117,11 +117,6 @@ class Organization(models.Model):
     PARTNER_KINDS = (Kind.COMMUNITY_PARTNER, Kind.BAND_COUNCIL)
 
 
-class SeasonQuerySet(models.QuerySet):
-    def current(self, today) -> "SeasonQuerySet":
-        return self.filter(starts_on__lte=today, ends_on__gte=today)
-
-
 class Season(models.Model):
     """One run of a program: its dates, weeks, distribution rules and what coupons buy and where."""
 
@@ -146,8 +141,6 @@ class Season(models.Model):
     coupons_valid_from = models.DateField(_("coupons valides à partir du"))
     coupons_valid_until = models.DateField(_("coupons valides jusqu'au"))
     accepted_sale_point_kinds = models.JSONField(_("lieux où les coupons sont acceptés"), default=list, blank=True)
-
-    objects = SeasonQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "-starts_on"]

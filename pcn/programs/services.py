@@ -4,14 +4,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pcn.lib.money import MAX_AMOUNT_CENTS
+
 from pcn.programs.models import CouponClass, Denomination, EntitlementRow, Organization, Program, Season
 
 
 @transaction.atomic
 def program_save(*, program: Program) -> Program:
     """Create or update a program after checking every rule on it."""
-    if program.fiduciary_id and (program.pk is None or program.fiduciary.program_id != program.pk):
-        raise ValidationError({"fiduciary": _("Le fiduciaire doit être une organisation de ce programme.")})
+    if program.fiduciary_id and (
+        program.pk is None
+        or program.fiduciary.program_id != program.pk
+        or program.fiduciary.kind != Organization.Kind.FIDUCIARY
+    ):
+        raise ValidationError(
+            {"fiduciary": _("Le fiduciaire doit être une organisation de ce programme, du type « Fiduciaire ».")}
+        )
     program.full_clean()
     program.save()
     return program
@@ -27,12 +35,18 @@ def season_save(*, season: Season) -> Season:
     Program.objects.select_for_update().get(pk=season.program_id)
     season.full_clean()
     season.save()
+    # Sizes above a lowered cap no longer exist; a raised cap leaves new sizes to fill (the home page's
+    # checklist and the season page say so), never a silent amount.
+    season.entitlement_rows.filter(household_size__gt=season.household_size_cap).delete()
     return season
 
 
 @transaction.atomic
 def season_set_entitlements(*, season: Season, amounts_cents: dict[int, int]) -> Season:
-    """Replace the season's entitlement table: one amount (cents, > 0) per household size 1..cap."""
+    """Replace the season's entitlement table: one amount (cents, > 0) per household size 1..cap.
+
+    Locking: the season row is locked first, so the cap checked is the one in force."""
+    season = Season.objects.select_for_update().get(pk=season.pk)
     expected = set(range(1, season.household_size_cap + 1))
     if set(amounts_cents) != expected:
         raise ValidationError(
@@ -40,11 +54,11 @@ def season_set_entitlements(*, season: Season, amounts_cents: dict[int, int]) ->
             % {"cap": season.household_size_cap}
         )
     for size, cents in amounts_cents.items():
-        if not isinstance(cents, int) or cents <= 0:
+        if not isinstance(cents, int) or not 0 < cents <= MAX_AMOUNT_CENTS:
             raise ValidationError(
-                _("Le montant pour un ménage de %(size)s personnes doit être plus grand que zéro.") % {"size": size}
+                _("Le montant pour un ménage de %(size)s personnes doit être plus grand que zéro, et raisonnable.")
+                % {"size": size}
             )
-    Season.objects.select_for_update().get(pk=season.pk)
     season.entitlement_rows.all().delete()
     EntitlementRow.objects.bulk_create(
         EntitlementRow(season=season, household_size=size, amount_cents=cents)
@@ -58,7 +72,7 @@ def season_set_denominations(*, season: Season, values_cents: list[int]) -> Seas
     """Replace the face values (cents) this season's coupons are printed in."""
     if not values_cents:
         raise ValidationError(_("Donnez au moins une valeur de coupon."))
-    if any(not isinstance(c, int) or c <= 0 for c in values_cents):
+    if any(not isinstance(c, int) or not 0 < c <= MAX_AMOUNT_CENTS for c in values_cents):
         raise ValidationError(_("Chaque valeur de coupon doit être plus grande que zéro."))
     if len(set(values_cents)) != len(values_cents):
         raise ValidationError(_("Chaque valeur de coupon ne peut paraître qu'une fois."))

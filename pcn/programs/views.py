@@ -117,13 +117,15 @@ def season_create(request, program_id: int):
 @login_required
 def season_detail(request, season_id: int):
     season = get_season_for_user(request.user, season_id)
+    rows = list(season.entitlement_rows.all())
     return render_program_page(
         request,
         "programs/season_detail.html",
         season.program,
         {
             "season": season,
-            "entitlement_rows": season.entitlement_rows.all(),
+            "entitlement_rows": rows,
+            "entitlements_complete": len(rows) == season.household_size_cap,
             "denominations": season.denominations.all(),
             "coupon_classes": season.coupon_classes.all(),
         },

@@ -1,8 +1,10 @@
 from django.contrib.auth import authenticate, get_user_model
+from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.urls import reverse
 
 from pcn.accounts.models import Membership, Role
+from pcn.programs.models import Organization
 from pcn.testing import make_user, make_world
 
 
@@ -33,7 +35,7 @@ class TeamPageTest(TestCase):
 
     def test_a_partner_worker_needs_a_partner_and_nothing_is_saved_without_one(self):
         response = self.client.post(self.url, {"username": "julie", "role": Role.PARTNER_WORKER})
-        self.assertContains(response, "Choisissez l&#x27;organisme où travaille cette personne.")
+        self.assertContains(response, "Choisissez l&#x27;organisme partenaire (ou le conseil de bande) où travaille")
         self.assertFalse(get_user_model().objects.filter(username="julie").exists())
 
     def test_a_market_of_another_program_is_not_offered(self):
@@ -43,12 +45,38 @@ class TeamPageTest(TestCase):
         self.assertContains(response, "Sélectionnez un choix valide.")
         self.assertFalse(Membership.objects.filter(role=Role.MARKET_MANAGER).exists())
 
-    def test_an_existing_user_gets_the_role_in_addition(self):
-        existing = make_user("paul", role=Role.RESEARCHER, program=self.other["program"])
+    def test_a_colleague_of_this_program_gets_another_role_in_addition(self):
+        colleague = make_user("paul", role=Role.RESEARCHER, program=self.program)
         self.client.post(self.url, {"username": "Paul", "role": Role.TREASURER})
         self.assertEqual(
-            sorted(existing.memberships.values_list("role", flat=True)), [Role.RESEARCHER, Role.TREASURER]
+            sorted(colleague.memberships.values_list("role", flat=True)), [Role.RESEARCHER, Role.TREASURER]
         )
+
+    def test_a_coordinator_cannot_pull_in_someone_from_another_program(self):
+        stranger = make_user("paul", role=Role.RESEARCHER, program=self.other["program"])
+        response = self.client.post(self.url, {"username": "paul", "role": Role.TREASURER})
+        self.assertContains(response, "Ce nom d&#x27;utilisateur est déjà pris.")
+        self.assertEqual(list(stranger.memberships.values_list("role", flat=True)), [Role.RESEARCHER])
+
+    def test_a_network_admin_can_give_a_role_to_someone_from_another_program(self):
+        admin = make_user("reseau", role=Role.NETWORK_ADMIN, network=self.world["network"])
+        stranger = make_user("paul", role=Role.RESEARCHER, program=self.other["program"])
+        self.client.force_login(admin)
+        self.client.post(self.url, {"username": "paul", "role": Role.TREASURER})
+        self.assertTrue(stranger.memberships.filter(role=Role.TREASURER, program=self.program).exists())
+
+    def test_a_partner_worker_cannot_be_tied_to_the_fiduciary(self):
+        fiduciary = Organization.objects.create(program=self.program, name="Fiducie", kind="fiduciary")
+        response = self.client.post(
+            self.url, {"username": "julie", "role": Role.PARTNER_WORKER, "organization": fiduciary.pk}
+        )
+        self.assertContains(response, "Sélectionnez un choix valide.")
+        self.assertFalse(Membership.objects.filter(organization=fiduciary).exists())
+
+    def test_the_same_role_cannot_be_given_twice_even_by_the_database(self):
+        treasurer = make_user("tres", role=Role.TREASURER, program=self.program)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Membership.objects.create(user=treasurer, role=Role.TREASURER, program=self.program)
 
     def test_a_coordinator_cannot_remove_their_own_coordination(self):
         membership = self.coordinator.memberships.get()

@@ -125,8 +125,22 @@ class EntitlementPageTest(TestCase):
     def test_it_refuses_a_missing_size(self):
         before = self.amounts()
         response = self.client.post(self.url, {"size_1": "25", "size_2": "", "size_3": "45"})
-        self.assertContains(response, "Ce champ est obligatoire.")
+        self.assertContains(response, "Donnez le montant pour ce ménage.", count=1)
         self.assertEqual(self.amounts(), before)
+
+    def test_it_refuses_an_amount_too_large_for_the_books(self):
+        before = self.amounts()
+        response = self.client.post(self.url, {"size_1": "25", "size_2": "30000000", "size_3": "45"})
+        self.assertContains(response, "Ce montant est trop grand : écrivez au plus 1\u00a0000\u00a0000,00\u00a0$.")
+        self.assertEqual(self.amounts(), before)
+
+    def test_lowering_the_household_size_cap_drops_the_sizes_above_it(self):
+        season_url = reverse("season_edit", args=[self.season.pk])
+        data = season_post(name="Été 2026", starts_on="2026-06-13", ends_on="2026-09-05", household_size_cap="2")
+        self.client.post(season_url, data)
+        self.assertEqual(self.amounts(), [(1, 2500), (2, 3500)])
+        page = self.client.get(reverse("season_detail", args=[self.season.pk]))
+        self.assertContains(page, "2 personnes ou plus")
 
 
 class DenominationAndClassPagesTest(TestCase):
@@ -156,7 +170,7 @@ class DenominationAndClassPagesTest(TestCase):
     def test_it_refuses_a_coupon_class_with_no_category(self):
         url = reverse("coupon_class_create", args=[self.season.pk])
         response = self.client.post(url, {"name": "Tous les aliments"})
-        self.assertContains(response, "Cochez au moins une case.")
+        self.assertContains(response, "Cochez au moins un type de produit que ce coupon permet d&#x27;acheter.", count=1)
         self.assertFalse(CouponClass.objects.filter(name="Tous les aliments").exists())
 
     def test_it_creates_a_coupon_class(self):
