@@ -1,6 +1,7 @@
 # Everyday commands. Needs only Python 3.11+ and make; everything else is installed into .venv.
 #
 #   make demo                       migrate, seed one login per role, serve on http://127.0.0.1:8000
+#                                   with the background-task worker alongside (Ctrl-C stops both)
 #   make test                       the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 #   make test PYTEST_ARGS='-k coupon -x'
 #   make messages                   refresh and compile translations (needs gettext)
@@ -23,10 +24,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# The worker runs the background tasks (printing, exports) next to the server; Ctrl-C stops both.
 demo: $(STAMP)
 	DEBUG=1 $(BIN)/pcn migrate --noinput
 	DEBUG=1 $(BIN)/pcn seed_demo
-	DEBUG=1 $(BIN)/pcn runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/pcn worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(BIN)/pcn runserver 127.0.0.1:8000
 
 # Tests run with DEBUG off, as production does; SECRET_KEY is then required.
 # Nothing lands in the tree: no .pytest_cache, no var/ (PCN_DATA_DIR), Hypothesis' examples in /tmp

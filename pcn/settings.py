@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "pcn.programs",
     "pcn.markets",
     "pcn.governance",
+    "pcn.tasks",
+    "pcn.coupons",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,6 +133,19 @@ if envbool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The address printed in every coupon's QR code (<PUBLIC_BASE_URL>/c/<code>): the site's public address.
+PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The coupon check page counts lookups per visitor in the cache. LocMem is per process; with several web
+# processes set DATABASE_CACHE=1 (and run `pcn createcachetable` once) so they share one count.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pcn_cache"}
+    if envbool("DATABASE_CACHE", False)
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+COUPON_CHECK_LIMIT = envint("COUPON_CHECK_LIMIT", 30)  # lookups per visitor per window
+COUPON_CHECK_WINDOW_SECONDS = envint("COUPON_CHECK_WINDOW_SECONDS", 600)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "pcn@localhost")

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("pcn.programs.urls")),
     path("", include("pcn.markets.urls")),
     path("", include("pcn.governance.urls")),
+    path("", include("pcn.tasks.urls")),
+    path("", include("pcn.coupons.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,12 +10,14 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pcn.accounts.models import Role
+from pcn.coupons.services import series_issue
 from pcn.governance.models import Agreement, CommitteeMember, Decision
 from pcn.programs.models import Network
+from pcn.tasks.models import Task
 from pcn.testing import PASSWORD, make_role_users, make_user, make_world
 
 # URLs anyone may open: the way in, the way out, and the language switch.
-PUBLIC = {"login", "logout", "set_language"}
+PUBLIC = {"login", "logout", "set_language", "coupon_check", "coupon_check_form"}
 # A signed-in outsider must be refused outright: a redirect could be a write that went through.
 REFUSED = {403, 404, 405}
 
@@ -51,6 +53,17 @@ class TenantIsolationTest(TestCase):
             program=program, decided_on=datetime.date(2026, 5, 2), title="Montant maximal 60 $",
             recorded_by=cls.a_users[Role.COORDINATOR],
         )
+        cls.series = series_issue(
+            season=cls.a["season"], denomination_cents=500, coupon_class=cls.a["coupon_class"], colour="#1f6b3a",
+            valid_from=cls.a["season"].coupons_valid_from, valid_until=cls.a["season"].coupons_valid_until,
+            funding_source="Fonds secret Alpha", count=3, by=cls.a_users[Role.COORDINATOR],
+        )
+        cls.task = Task.objects.create(
+            program=program, name="coupons.print_series", label="Impression de la série secrète",
+            status=Task.Status.DONE, done_count=1, total_count=1, result_name="serie.pdf",
+            finished_at=datetime.datetime(2026, 5, 3, tzinfo=datetime.UTC),
+        )
+        cls.task.result_file.save("serie.pdf", ContentFile(b"%PDF-1.4 secret coupons"), save=True)
 
     def kwargs_for(self, route: str, pattern: URLPattern) -> dict:
         a = self.a
@@ -66,6 +79,9 @@ class TenantIsolationTest(TestCase):
             "agreement_id": self.agreement.pk,
             "decision_id": self.decision.pk,
             "membership_id": self.a_users[Role.RESEARCHER].memberships.get().pk,
+            "task_id": self.task.pk,
+            "series_id": self.series.pk,
+            "kind": "allocate",
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
@@ -82,7 +98,7 @@ class TenantIsolationTest(TestCase):
     def secrets(self) -> list[str]:
         a = self.a
         return [a["program"].name, a["partner"].name, a["market"].name, a["vendor"].business_name,
-                self.member.name, self.decision.title]
+                self.member.name, self.decision.title, self.task.label, self.series.funding_source]
 
     def assert_no_secret(self, response, url, who):
         body = response.content.decode(errors="replace")
@@ -91,7 +107,8 @@ class TenantIsolationTest(TestCase):
 
     def test_the_walk_covers_the_project(self):
         names = {name for name, _url, _scoped in self.urls()}
-        for expected in ("home", "program_detail", "season_detail", "market_detail", "vendor_detail", "governance"):
+        for expected in ("home", "program_detail", "season_detail", "market_detail", "vendor_detail", "governance",
+                         "task_detail"):
             self.assertIn(expected, names)
 
     def test_an_insider_reaches_every_url_so_the_walk_is_meaningful(self):
@@ -136,7 +153,7 @@ class TenantIsolationTest(TestCase):
                         "market_create", "market_edit", "sale_point_create", "sale_point_edit", "vendor_create",
                         "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
                         "agreement_create", "decision_create", "team", "membership_create",
-                        "membership_remove"}
+                        "membership_remove", "series_create", "coupons_move", "series_print", "series_void"}
         readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
                    Role.FUNDER_VIEWER]
         for role in readers:

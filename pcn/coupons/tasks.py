@@ -1,0 +1,21 @@
+"""Background work of the coupons app (run by `pcn worker`)."""
+
+from pcn.coupons.models import Series
+from pcn.coupons.printjobs import series_print
+from pcn.tasks.registry import register
+
+
+@register("coupons.print_series")
+def print_series_task(progress, *, series_id: int, language: str = "fr") -> None:
+    series = Series.objects.select_related("season__program", "coupon_class").get(pk=series_id)
+    progress.set_total(series.count)
+    done_before = 0
+
+    def advance(done: int) -> None:
+        nonlocal done_before
+        progress.advance(done - done_before)
+        done_before = done
+
+    name = f"serie-{series.number}-{series.season.name}.pdf".replace(" ", "-")
+    with progress.open_result(name) as out:
+        series_print(series, out, language=language, on_progress=advance)
