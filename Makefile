@@ -4,6 +4,7 @@
 #                                   with the background-task worker alongside (Ctrl-C stops both)
 #   make test                       the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 #   make test PYTEST_ARGS='-k coupon -x'
+#   make bench                      benchmarks (issuing on PostgreSQL, printing), figures side by side with raw
 #   make messages                   refresh and compile translations (needs gettext)
 #   make clean                      remove the virtualenv and build leftovers (keeps var/, the demo data)
 
@@ -13,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv install demo test messages clean
+.PHONY: venv install demo test bench messages clean
 
 venv install: $(STAMP)
 
@@ -37,6 +38,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	env DEBUG= SECRET_KEY=test-only-secret PCN_DATA_DIR="$${TMPDIR:-/tmp}/pcn-test-data" \
 		$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# Benchmarks (not part of the tests): each hot path side by side with the raw library or database doing
+# the same work. Issuing needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/pcn_bench).
+bench: $(STAMP)
+	$(BIN)/python bench/issue_coupons.py --count 1000000
+	$(BIN)/python bench/print_coupons.py --count 100000 --out "$${TMPDIR:-/tmp}/pcn-bench-coupons.pdf"
 
 # For maintainers: French is the source language, so only the English catalogue is generated.
 # Run inside pcn/ so that neither .venv nor var/ is scanned and everything lands in pcn/locale.
