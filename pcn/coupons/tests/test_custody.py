@@ -169,6 +169,33 @@ class DatabaseRulesTest(TestCase):
             event.save()
 
 
+def tamper(sql: str, params) -> None:
+    """Edit the ledger as someone with direct database access would: drop the append-only guard first."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending for ALTER TABLE
+            cursor.execute(f"ALTER TABLE {CustodyEvent._meta.db_table} DISABLE TRIGGER USER")
+        else:
+            cursor.execute(f"DROP TRIGGER {CustodyEvent._meta.db_table}_append_only")
+        cursor.execute(sql, params)
+
+
+class AppendOnlyTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = coupon_world()
+        issue(cls.w, count=3)
+
+    def test_the_database_refuses_to_edit_a_custody_event(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            CustodyEvent.objects.update(coupon_count=1)
+        self.assertEqual(CustodyEvent.objects.get().coupon_count, 3)
+
+    def test_the_database_refuses_to_edit_which_coupons_an_event_moved(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            CustodyEvent.objects.get().ranges.update(last_number=2)
+
+
 class VerifyLedgerTest(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -188,8 +215,7 @@ class VerifyLedgerTest(TestCase):
 
     def test_a_row_edited_in_the_database_is_named(self):
         event = CustodyEvent.objects.get(sequence=2)
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {CustodyEvent._meta.db_table} SET coupon_count = 3 WHERE id = %s", [event.pk])
+        tamper(f"UPDATE {CustodyEvent._meta.db_table} SET coupon_count = 3 WHERE id = %s", [event.pk])
         with self.assertRaises(CommandError):
             self.run_command()
         problems = season_verify(self.w["season"])
@@ -205,5 +231,5 @@ class VerifyLedgerTest(TestCase):
         self.assertIn("le registre dit 6 coupons", messages)
 
     def test_a_deleted_event_breaks_the_chain(self):
-        CustodyEvent.objects.filter(sequence=1).update(prev_hash="1" * 64)
+        tamper(f"UPDATE {CustodyEvent._meta.db_table} SET prev_hash = %s WHERE sequence = 1", ["1" * 64])
         self.assertIn("ne suit pas le précédent", season_verify(self.w["season"])[0].message)
