@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pcn.governance",
     "pcn.tasks",
     "pcn.coupons",
+    "pcn.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -3,7 +3,9 @@
 Everything here is invented (people, businesses, most organizations); places, schedules and amounts
 follow the public facts in the design notes (FACTS.md). `demo_seed` is idempotent: rows are found by
 their natural names, updated only when they differ from the data below, and append-only records
-(authorizations, decisions, agreements, memberships) are created only when missing.
+(authorizations, decisions, agreements, memberships) are created only when missing. Coupon series are
+issued, and booklets handed to partners, only in a season that has no series yet: the custody ledger is
+append-only, so a second run never adds to it.
 """
 
 import datetime
@@ -16,6 +18,9 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from pcn.accounts.models import Membership, Role
+from pcn.coupons.models import Colour, CustodyEvent
+from pcn.coupons.selectors import ranges_for_booklets
+from pcn.coupons.services import coupons_move, series_issue
 from pcn.governance.models import Agreement, CommitteeMember
 from pcn.governance.services import agreement_record, committee_member_save, decision_record
 from pcn.markets.models import Market, SalePoint, Vendor, Weekday
@@ -478,6 +483,37 @@ AGREEMENTS = (
 )
 
 
+# --- Coupons: series issued and booklets handed to partners -------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    program: str
+    season: str
+    value_dollars: int
+    coupon_class: str
+    count: int
+    booklet_size: int | None
+    colour: str
+    funding: str
+    issued_by: str  # username
+    allocations: tuple[tuple[str, str], ...] = ()  # (partner name, booklets as typed, e.g. "1-10")
+
+
+COUPON_SERIES = (
+    # Portneuf prepares next summer: green 5 $ booklets for fruit and vegetables, blue 10 $ for all foods.
+    SeriesSpec("PCN Portneuf", "Été 2027", 5, "Fruits et légumes", 600, 12, Colour.GREEN,
+               "Fonds de développement du milieu de Portneuf (démo) – 2027", "coordo",
+               (("Entraide alimentaire de Saint-Raymond", "1-10"), ("Maison de la famille de Portneuf", "11-15"))),
+    SeriesSpec("PCN Portneuf", "Été 2027", 10, "Tous les aliments admissibles", 300, None, Colour.BLUE,
+               "MRC de Portneuf – développement économique (démo)", "coordo"),
+    # Québec's winter season is running: small 2 $ coupons in booklets of 20 (40 $), for the CSA baskets.
+    SeriesSpec("PCN Ville de Québec", "Hiver 2026-2027", 2, "Tous les aliments admissibles", 400, 20, Colour.ORANGE,
+               "Fonds de sécurité alimentaire de la Capitale (démo)", "admin",
+               (("Centre communautaire de Limoilou", "1-6"), ("Entraide Saint-Roch", "7-10"))),
+)
+
+
 # --- One login per role ---------------------------------------------------------------------------
 
 LOGINS = (
@@ -725,6 +761,43 @@ def demo_seed() -> list[Login]:
     users = {spec.username: _seed_user(spec) for spec in LOGINS}
     programs = {spec.name: _seed_program(network, spec, users) for spec in PROGRAMS}
     _seed_governance(programs[PORTNEUF.name], users["coordo"])
+    _seed_coupons(programs, users)
     for spec in LOGINS:
         _seed_membership(spec, users[spec.username], network, programs)
     return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
+
+
+def _seed_coupons(programs: dict[str, Program], users: dict) -> None:
+    """Issue the demo series through the same services as the pages, in seasons that have none yet."""
+    untouched = {
+        (spec.program, spec.season) for spec in COUPON_SERIES
+        if not programs[spec.program].seasons.get(name=spec.season).series.exists()
+    }
+    for spec in COUPON_SERIES:
+        if (spec.program, spec.season) not in untouched:
+            continue
+        program = programs[spec.program]
+        season = program.seasons.get(name=spec.season)
+        by = users[spec.issued_by]
+        series = series_issue(
+            season=season,
+            denomination_cents=spec.value_dollars * 100,
+            coupon_class=season.coupon_classes.get(name=spec.coupon_class),
+            colour=spec.colour,
+            valid_from=season.coupons_valid_from,
+            valid_until=season.coupons_valid_until,
+            funding_source=spec.funding,
+            count=spec.count,
+            booklet_size=spec.booklet_size,
+            by=by,
+            source=CustodyEvent.Source.COMMAND,
+        )
+        for partner_name, booklets in spec.allocations:
+            coupons_move(
+                season=season,
+                kind=CustodyEvent.Kind.ALLOCATE,
+                ranges=ranges_for_booklets(series, booklets),
+                to_partner=program.organizations.get(name=partner_name),
+                by=by,
+                source=CustodyEvent.Source.COMMAND,
+            )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pcn.accounts.access import CONFIGURE, READ_CONFIG, memberships_of, program_roles
 from pcn.accounts.models import Role
+from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent
 from pcn.markets.models import VendorAuthorization
 from pcn.markets.selectors import vendor_is_authorized
 from pcn.programs.models import Organization, Program
@@ -35,6 +36,10 @@ class ProgramCard:
         return next((step for step in self.steps if not step.done), None)
 
 
+# A coupon in one of these places has left the central stock for a partner (and maybe gone further).
+HANDED_OUT = [CouponStatus.PARTNER, CouponStatus.HOUSEHOLD, CouponStatus.REDEEMED]
+
+
 def program_setup_steps(program: Program, season) -> list[Step]:
     """The checklist a coordinator follows to get a program running, in order."""
     steps = [
@@ -55,6 +60,8 @@ def program_setup_steps(program: Program, season) -> list[Step]:
                  reverse("season_denominations", args=[season.pk])),
             Step(_("Dire ce que les coupons permettent d'acheter (catégories)"), season.coupon_classes.exists(),
                  reverse("coupon_class_create", args=[season.pk])),
+            Step(_("Émettre et imprimer une série de coupons"), season.series.exists(),
+                 reverse("series_create", args=[season.pk])),
         ]
     steps += [
         Step(_("Ajouter les marchés et les points de vente"), program.markets.exists(),
@@ -66,6 +73,11 @@ def program_setup_steps(program: Program, season) -> list[Step]:
             Step(_("Autoriser les marchands pour la saison"),
                  VendorAuthorization.objects.active().filter(season=season).exists(),
                  reverse("season_vendors", args=[season.pk]))
+        )
+        steps.append(
+            Step(_("Remettre des coupons aux partenaires"),
+                 Coupon.objects.filter(season=season, status__in=HANDED_OUT).exists(),
+                 reverse("coupons_move", args=[season.pk, CustodyEvent.Kind.ALLOCATE]))
         )
     return steps
 

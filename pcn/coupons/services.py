@@ -58,7 +58,11 @@ def series_issue(
         ) % {"allowed": allowed or "—"}
     if coupon_class is None or coupon_class.season_id != season.pk:
         errors["coupon_class"] = _("Choisissez une catégorie de coupon de cette saison.")
-    if valid_from and valid_until and (valid_from < season.coupons_valid_from or valid_until > season.coupons_valid_until):
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = _("La date de fin de validité doit venir après la date de début.")
+    elif valid_from and valid_until and (
+        valid_from < season.coupons_valid_from or valid_until > season.coupons_valid_until
+    ):
         errors["valid_until"] = _(
             "Les coupons de la saison sont valides du %(start)s au %(end)s : choisissez des dates dans cette période."
         ) % {"start": date_format(season.coupons_valid_from), "end": date_format(season.coupons_valid_until)}

@@ -4,10 +4,12 @@ from io import StringIO
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import TestCase, override_settings
 
 from pcn.accounts.demo import DEMO_PASSWORD, NETWORK_NAME
 from pcn.accounts.models import Membership, Role
+from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
 from pcn.governance.models import Agreement, Decision
 from pcn.markets.models import SalePoint, Vendor, VendorAuthorization
 from pcn.markets.selectors import opening_hours_lines
@@ -40,7 +42,7 @@ def printed_logins(output: str) -> list[tuple[str, str, str]]:
 def snapshot() -> dict[str, list[dict]]:
     """Every row the demo may write, field by field (many-to-many tables and users included)."""
     models = [get_user_model()]
-    for label in ("accounts", "programs", "markets", "governance"):
+    for label in ("accounts", "programs", "markets", "governance", "coupons"):
         models += apps.get_app_config(label).get_models(include_auto_created=True)
     return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in models}
 
@@ -198,6 +200,44 @@ class SeedDemoTests(TestCase):
             set(Agreement.objects.filter(program=portneuf).values_list("kind", flat=True)),
             {Agreement.Kind.PARTNER, Agreement.Kind.VENDOR},
         )
+
+    def test_portneuf_and_quebec_have_series_issued_and_booklets_with_two_partners(self):
+        issued = {
+            (s.season.program.name, s.season.name, s.denomination_cents, s.coupon_class.name, s.count, s.booklet_size)
+            for s in Series.objects.select_related("season__program", "coupon_class")
+        }
+        self.assertEqual(issued, {
+            ("PCN Portneuf", "Été 2027", 500, "Fruits et légumes", 600, 12),
+            ("PCN Portneuf", "Été 2027", 1000, "Tous les aliments admissibles", 300, None),
+            ("PCN Ville de Québec", "Hiver 2026-2027", 200, "Tous les aliments admissibles", 400, 20),
+        })
+        held = {
+            (program, partner): n
+            for program, partner, n in Coupon.objects.filter(status=CouponStatus.PARTNER)
+            .values_list("season__program__name", "partner__name")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+        self.assertEqual(held, {
+            ("PCN Portneuf", "Entraide alimentaire de Saint-Raymond"): 120,  # booklets 1-10 of 12
+            ("PCN Portneuf", "Maison de la famille de Portneuf"): 60,  # booklets 11-15
+            ("PCN Ville de Québec", "Centre communautaire de Limoilou"): 120,  # booklets 1-6 of 20
+            ("PCN Ville de Québec", "Entraide Saint-Roch"): 80,  # booklets 7-10
+        })
+        # The partner worker's organization holds coupons: her pages have something to show.
+        worker = Membership.objects.get(user__username="intervenant")
+        self.assertTrue(Coupon.objects.filter(partner=worker.organization).exists())
+        self.assertEqual(
+            set(CustodyEvent.objects.values_list("kind", flat=True)), {CustodyEvent.Kind.ISSUE, CustodyEvent.Kind.ALLOCATE}
+        )
+
+    def test_the_ledger_verifies_after_seeding_and_after_seeding_again(self):
+        out = StringIO()
+        call_command("verify_ledger", stdout=out, stderr=StringIO())
+        self.assertIn("Ledger verified", out.getvalue())
+        seed()
+        call_command("verify_ledger", stdout=StringIO(), stderr=StringIO())  # raises CommandError if not
+        self.assertEqual(CustodyEvent.objects.count(), 3 + 4)  # three issues, four allocations: no more
 
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)

@@ -1,8 +1,12 @@
 """Walks every URL pattern of the project as an outsider and as an anonymous visitor: each one must be
 refused (redirect to login, 403, 404 or 405), never show data. New URLs are covered automatically: a URL
-with a keyword this test does not know fails until the test learns which object it names."""
+with a keyword this test does not know fails until the test learns which object it names.
+
+The API (/api/) has no session authentication: without a token it answers 401, which is a refusal there,
+for anonymous visitors and signed-in outsiders alike. Outsiders holding an API token are walked too."""
 
 import datetime
+import json
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -10,6 +14,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pcn.accounts.models import Role
+from pcn.api.services import api_token_create
 from pcn.coupons.services import series_issue
 from pcn.governance.models import Agreement, CommitteeMember, Decision
 from pcn.programs.models import Network
@@ -17,9 +22,18 @@ from pcn.tasks.models import Task
 from pcn.testing import PASSWORD, make_role_users, make_user, make_world
 
 # URLs anyone may open: the way in, the way out, and the language switch.
-PUBLIC = {"login", "logout", "set_language", "coupon_check", "coupon_check_form"}
+PUBLIC = {"login", "logout", "set_language", "coupon_check", "coupon_check_form",
+          "api_openapi", "api_unknown"}  # the API's description, and its JSON 404 for any other address
 # A signed-in outsider must be refused outright: a redirect could be a write that went through.
 REFUSED = {403, 404, 405}
+# The API without a valid token: 401 (no session authentication there), or 405 for a method it never answers.
+API_REFUSED_WITHOUT_TOKEN = {401, 405}
+# The API with an outsider's token: as if the object did not exist.
+API_REFUSED = {404, 405}
+
+
+def is_api(url: str) -> bool:
+    return url.startswith("/api/")
 
 
 def walk(patterns, prefix=""):
@@ -64,6 +78,22 @@ class TenantIsolationTest(TestCase):
             finished_at=datetime.datetime(2026, 5, 3, tzinfo=datetime.UTC),
         )
         cls.task.result_file.save("serie.pdf", ContentFile(b"%PDF-1.4 secret coupons"), save=True)
+        cls.api_keys = {
+            user.username: api_token_create(user=user, name="walk")[1]
+            for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]
+        }
+
+    def bearer(self, user) -> dict:
+        return {"Authorization": f"Bearer {self.api_keys[user.username]}"}
+
+    def api_issue_body(self) -> str:
+        """A series the season would accept: if access were not checked, it would be issued."""
+        season = self.a["season"]
+        return json.dumps({
+            "denomination_cents": 500, "coupon_class_id": self.a["coupon_class"].pk, "colour": "#1f6b3a",
+            "valid_from": season.coupons_valid_from.isoformat(), "valid_until": season.coupons_valid_until.isoformat(),
+            "funding_source": "Piraté", "count": 2,
+        })
 
     def kwargs_for(self, route: str, pattern: URLPattern) -> dict:
         a = self.a
@@ -108,7 +138,7 @@ class TenantIsolationTest(TestCase):
     def test_the_walk_covers_the_project(self):
         names = {name for name, _url, _scoped in self.urls()}
         for expected in ("home", "program_detail", "season_detail", "market_detail", "vendor_detail", "governance",
-                         "task_detail"):
+                         "task_detail", "api_season_series", "api_series_detail"):
             self.assertIn(expected, names)
 
     def test_an_insider_reaches_every_url_so_the_walk_is_meaningful(self):
@@ -116,13 +146,19 @@ class TenantIsolationTest(TestCase):
         for name, url, _scoped in self.urls():
             if name in ("network_home", "program_create"):
                 continue  # network pages: a coordinator is not in the network's staff
-            response = self.client.get(url)
+            headers = self.bearer(self.a_users[Role.COORDINATOR]) if is_api(url) else {}
+            response = self.client.get(url, headers=headers)
             self.assertIn(response.status_code, {200, 405}, f"coordinator got {response.status_code} at {url}")
 
     def test_anonymous_visitors_are_sent_to_the_login_page(self):
         for _name, url, _scoped in self.urls():
             for method in ("get", "post"):
                 response = getattr(self.client, method)(url)
+                if is_api(url):
+                    self.assertIn(response.status_code, API_REFUSED_WITHOUT_TOKEN, f"anonymous {method} {url}")
+                    if response.status_code == 401:
+                        self.assertEqual(response.json()["error"]["code"], "unauthenticated")
+                    continue
                 self.assertIn(response.status_code, {302, 405}, f"anonymous {method} {url}")
                 if response.status_code == 302:
                     self.assertTrue(response["Location"].startswith(reverse("login")), url)
@@ -140,12 +176,30 @@ class TenantIsolationTest(TestCase):
                     response = getattr(self.client, method)(url)
                     who = f"{user.username} {method}"
                     if scoped:
-                        self.assertIn(response.status_code, REFUSED, f"{who} {url}")
+                        refused = API_REFUSED_WITHOUT_TOKEN if is_api(url) else REFUSED
+                        self.assertIn(response.status_code, refused, f"{who} {url}")
                     self.assert_no_secret(response, url, who)
         after = self.row_counts()
         after.pop("sessions.Session")
         before.pop("sessions.Session")
         self.assertEqual(after, before, "an outsider's request changed data")
+
+    def test_outsiders_with_an_api_token_are_refused_everywhere_in_the_api(self):
+        outsiders = [*self.b_users.values(), self.b_network_admin]
+        api_urls = [(name, url) for name, url, _scoped in self.urls() if is_api(url)]
+        self.assertTrue(api_urls)
+        before = self.row_counts()
+        for user in outsiders:
+            for _name, url in api_urls:
+                for method, response in (
+                    ("get", self.client.get(url, headers=self.bearer(user))),
+                    ("post", self.client.post(url, self.api_issue_body(), content_type="application/json",
+                                              headers=self.bearer(user))),
+                ):
+                    who = f"{user.username} {method} with a token"
+                    self.assertIn(response.status_code, API_REFUSED, f"{who} {url}")
+                    self.assert_no_secret(response, url, who)
+        self.assertEqual(self.row_counts(), before, "an outsider's API request changed data")
 
     def test_insiders_without_the_role_are_refused_configuration_changes(self):
         change_views = {"program_edit", "season_create", "season_edit", "season_entitlements", "season_denominations",
@@ -153,13 +207,18 @@ class TenantIsolationTest(TestCase):
                         "market_create", "market_edit", "sale_point_create", "sale_point_edit", "vendor_create",
                         "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
                         "agreement_create", "decision_create", "team", "membership_create",
-                        "membership_remove", "series_create", "coupons_move", "series_print", "series_void"}
+                        "membership_remove", "series_create", "coupons_move", "series_print", "series_void",
+                        "api_season_series"}
         readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
                    Role.FUNDER_VIEWER]
         for role in readers:
             self.client.force_login(self.a_users[role])
             for name, url, _scoped in self.urls():
-                if name in change_views:
+                if name in change_views and is_api(url):
+                    response = self.client.post(url, self.api_issue_body(), content_type="application/json",
+                                                headers=self.bearer(self.a_users[role]))
+                    self.assertIn(response.status_code, API_REFUSED, f"{role} POST {url} with a token")
+                elif name in change_views:
                     response = self.client.post(url, {"name": "Piraté"})
                     self.assertIn(response.status_code, {403, 404, 405}, f"{role} POST {url}")
 

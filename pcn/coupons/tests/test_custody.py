@@ -57,6 +57,14 @@ class IssueTest(TestCase):
         self.assertIn("Choisissez une catégorie de coupon de cette saison.", str(refused.exception))
         self.assertFalse(Coupon.objects.exists())
 
+    def test_validity_ending_before_it_starts_is_refused_in_plain_words(self):
+        season = self.w["season"]
+        with self.assertRaises(ValidationError) as refused:
+            issue(self.w, valid_from=season.coupons_valid_until, valid_until=season.coupons_valid_from)
+        self.assertEqual(refused.exception.message_dict["valid_until"],
+                         ["La date de fin de validité doit venir après la date de début."])
+        self.assertFalse(Series.objects.exists())
+
     def test_validity_outside_the_season_is_refused(self):
         with self.assertRaises(ValidationError):
             issue(self.w, valid_until=self.w["season"].coupons_valid_until.replace(year=2027))

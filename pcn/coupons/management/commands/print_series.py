@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pcn.coupons.models import Series
-from pcn.coupons.printjobs import SeriesVoidError, series_print
+from pcn.coupons.printjobs import series_print
 
 
 class Command(BaseCommand):
@@ -20,10 +20,9 @@ class Command(BaseCommand):
         def progress(done: int) -> None:
             self.stderr.write(f"\r{done} / {series.count}", ending="")
 
-        try:
-            with open(options["out"], "wb") as out:
-                count = series_print(series, out, language=options["language"], on_progress=progress)
-        except SeriesVoidError:
-            raise CommandError(f"series {series.pk} is void: it is not printed any more") from None
+        if series.status == Series.Status.VOID:
+            raise CommandError(f"series {series.pk} is void: it is not printed any more")
+        with open(options["out"], "wb") as out:
+            count = series_print(series, out, language=options["language"], on_progress=progress)
         self.stderr.write("")
         self.stdout.write(f"{count} coupons written to {options['out']}")
