@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Sum
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -67,7 +67,7 @@ def series_issue(
             "Les coupons de la saison sont valides du %(start)s au %(end)s : choisissez des dates dans cette période."
         ) % {"start": date_format(season.coupons_valid_from), "end": date_format(season.coupons_valid_until)}
     if not 1 <= count <= MAX_SERIES_COUNT:
-        errors["count"] = _("Une série compte de 1 à %(max)s coupons.") % {"max": f"{MAX_SERIES_COUNT:,}".replace(",", " ")}
+        errors["count"] = _("Une série compte de 1 à %(max)s coupons.") % {"max": number_format(MAX_SERIES_COUNT, force_grouping=True)}
     if booklet_size is not None and not 1 <= booklet_size <= count:
         errors["booklet_size"] = _("Un carnet compte de 1 coupon au nombre de coupons de la série.")
     if errors:
