@@ -112,7 +112,9 @@ def test_without_javascript_the_move_form_shows_every_field_and_still_works(
 ):
     series = issue(world, count=10)
     picked = list(series.coupons.order_by("number")[:2])
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 360, "height": 740}, locale="fr-CA"
+    )
     try:
         page = log_in(context.new_page(), world["coordinator"].username)
         page.goto(f"/seasons/{world['season'].pk}/coupons/allocate/")
