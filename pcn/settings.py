@@ -26,6 +26,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "development-only-key-never-use-in-production"
 
+# Keys the custody ledger's hash chain (HMAC). Keep it stable and outside the database: changing it makes every
+# existing chain fail `pcn verify_ledger`. Defaults to SECRET_KEY; set it on its own so SECRET_KEY can rotate.
+LEDGER_KEY = envstr("LEDGER_KEY") or SECRET_KEY
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -87,7 +91,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL: a long read (printing a series) does not lock out the writers of other processes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -130,7 +139,8 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
-if envbool("BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -145,7 +155,7 @@ CACHES = {
     if envbool("DATABASE_CACHE", False)
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-COUPON_CHECK_LIMIT = envint("COUPON_CHECK_LIMIT", 30)  # lookups per visitor per window
+COUPON_CHECK_LIMIT = envint("COUPON_CHECK_LIMIT", 30)  # failed lookups per visitor per window
 COUPON_CHECK_WINDOW_SECONDS = envint("COUPON_CHECK_WINDOW_SECONDS", 600)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,28 +1,47 @@
 """The custody ledger: appending hash-chained events, and checking the whole chain and the balances.
 
 Each season has its own chain. An event's hash covers all its fields, the coupons it moved and the
-previous event's hash; the first event of a season links to GENESIS. Appending takes a lock on the
-season row, so events of one season are written one at a time and the chain never forks.
+previous event's hash; the first event of a season links to GENESIS. The hash is keyed (HMAC with
+settings.LEDGER_KEY, kept outside the database), so someone who can write to the database cannot forge a
+consistent chain. An issue event also carries a digest of its series (face value, validity, class and
+every code in order), so an edited code or series is caught too.
+
+Appending takes a lock on the season row, so events of one season are written one at a time and the
+chain never forks.
 """
 
 import datetime
 import hashlib
+import hmac
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.conf import settings
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, CustodyEventRange
+from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, CustodyEventRange, Series
 from pcn.programs.models import Season
 
 GENESIS = "0" * 64
 
 
+def series_digest(series: Series, codes_in_order: Iterable[str]) -> str:
+    """SHA-256 of what a series is: its face value, validity, class and every code, in number order."""
+    digest = hashlib.sha256(
+        f"{series.pk}|{series.denomination_cents}|{series.valid_from}|{series.valid_until}|"
+        f"{series.coupon_class_id}|{series.count}|".encode()
+    )
+    for code in codes_in_order:
+        digest.update(code.encode())
+    return digest.hexdigest()
+
+
 def event_hash(event: CustodyEvent, ranges: list[tuple[int, int, int]]) -> str:
-    """SHA-256 over a canonical JSON of the event's fields, its ranges and the previous hash."""
+    """HMAC-SHA-256 over a canonical JSON of the event's fields, its ranges and the previous hash."""
     payload = {
         "season": event.season_id,
         "sequence": event.sequence,
@@ -39,10 +58,11 @@ def event_hash(event: CustodyEvent, ranges: list[tuple[int, int, int]]) -> str:
         "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
         "source": event.source,
         "ranges": sorted([list(r) for r in ranges]),
+        "digest": event.digest,
         "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(settings.LEDGER_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def event_append(
@@ -60,6 +80,7 @@ def event_append(
     source: str,
     reason: str = "",
     note: str = "",
+    digest: str = "",
 ) -> CustodyEvent:
     """Append one event at the end of the season's chain. The caller holds the season row lock
     (`Season.objects.select_for_update()`) inside the same transaction."""
@@ -76,6 +97,7 @@ def event_append(
         value_cents=value_cents,
         reason=reason,
         note=note,
+        digest=digest,
         by=by,
         at=timezone.now(),
         source=source,
@@ -97,74 +119,116 @@ class Problem:
     event_id: int | None = None
 
 
-def _position(status: str, partner_id: int | None) -> tuple[str, int | None]:
-    return (status, partner_id)
+def holder_totals(season: Season) -> dict[tuple[str, int | None], list[int]]:
+    """Coupons and value per holder (status, partner id), aggregated in the database."""
+    rows = (
+        Coupon.objects.filter(season=season)
+        .values_list("status", "partner")
+        .annotate(n=models.Count("id"), value=models.Sum("value_cents"))
+        .order_by()
+    )
+    return {(status, partner): [n, value] for status, partner, n, value in rows}
 
 
 def season_verify(season: Season) -> list[Problem]:
     """Re-compute the season's chain, replay its events into balances, and compare them with where the
-    coupons are. Returns the problems found, the first broken link first."""
-    problems: list[Problem] = []
+    coupons are, holder by holder and coupon by coupon. Returns the problems found, the first broken
+    link first."""
+    problems = _verify_chain(season)
+    if problems:
+        return problems
+    return _verify_positions(season)
+
+
+def _verify_chain(season: Season) -> list[Problem]:
     ranges: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for r in CustodyEventRange.objects.filter(event__season=season).values_list(
+    for event_id, *rng in CustodyEventRange.objects.filter(event__season=season).values_list(
         "event_id", "series_id", "first_number", "last_number"
     ):
-        ranges[r[0]].append(r[1:])
-
+        ranges[event_id].append(tuple(rng))
     expected_prev = GENESIS
-    balances: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])
-    issued_value = 0
-    for number, event in enumerate(CustodyEvent.objects.filter(season=season).order_by("sequence"), start=1):
+    events = CustodyEvent.objects.filter(season=season).order_by("sequence")
+    for number, event in enumerate(events, start=1):
+        where = {"n": event.sequence}
         if event.sequence != number or event.prev_hash != expected_prev:
-            problems.append(Problem(season, _("l'événement n° %(n)s ne suit pas le précédent : la chaîne est rompue")
-                                    % {"n": event.sequence}, event.pk))
-            break
-        if event_hash(event, ranges[event.pk]) != event.hash:
-            problems.append(Problem(season, _("l'événement n° %(n)s a été modifié après son inscription")
-                                    % {"n": event.sequence}, event.pk))
-            break
+            return [Problem(season, _("l'événement n° %(n)s ne suit pas le précédent : la chaîne est rompue") % where,
+                            event.pk)]
+        if not hmac.compare_digest(event_hash(event, ranges[event.pk]), event.hash):
+            return [Problem(season, _("l'événement n° %(n)s a été modifié après son inscription") % where, event.pk)]
         moved = sum(last - first + 1 for _series, first, last in ranges[event.pk])
         if moved != event.coupon_count:
-            problems.append(Problem(season, _("l'événement n° %(n)s déplace %(moved)s coupons mais en annonce %(count)s")
-                                    % {"n": event.sequence, "moved": moved, "count": event.coupon_count}, event.pk))
-            break
+            return [Problem(season, _("l'événement n° %(n)s déplace %(moved)s coupons mais en annonce %(count)s")
+                            % {**where, "moved": moved, "count": event.coupon_count}, event.pk)]
+        if event.kind == CustodyEvent.Kind.ISSUE:
+            (series_id, _first, _last), = ranges[event.pk]
+            series = Series.objects.get(pk=series_id)
+            codes = series.coupons.order_by("number").values_list("code", flat=True).iterator(chunk_size=10000)
+            if series_digest(series, codes) != event.digest:
+                return [Problem(season, _("la série %(series)s (ses codes, sa valeur ou ses dates) a été modifiée "
+                                          "après son émission") % {"series": series.number}, event.pk)]
         expected_prev = event.hash
+    return []
+
+
+def _verify_positions(season: Season) -> list[Problem]:
+    problems: list[Problem] = []
+    balances: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    issued_value = 0
+    for event in CustodyEvent.objects.filter(season=season).order_by("sequence"):
         if event.kind == CustodyEvent.Kind.ISSUE:
             issued_value += event.value_cents
         else:
-            source = balances[_position(event.from_status, event.from_partner_id)]
+            source = balances[(event.from_status, event.from_partner_id)]
             source[0] -= event.coupon_count
             source[1] -= event.value_cents
-        target = balances[_position(event.to_status, event.to_partner_id)]
+        target = balances[(event.to_status, event.to_partner_id)]
         target[0] += event.coupon_count
         target[1] += event.value_cents
-    if problems:
-        return problems
 
-    actual = {
-        _position(row["status"], row["partner"]): [row["n"], row["value"]]
-        for row in Coupon.objects.filter(season=season)
-        .values("status", "partner")
-        .annotate(n=Count("id"), value=Sum("value_cents"))
-    }
+    actual = holder_totals(season)
     ledger = {position: totals for position, totals in balances.items() if totals != [0, 0]}
-    if ledger != actual:
-        for position in sorted(set(ledger) | set(actual), key=str):
-            if ledger.get(position, [0, 0]) != actual.get(position, [0, 0]):
-                status, partner = position
-                problems.append(Problem(season, _(
-                    "« %(where)s »%(partner)s : le registre dit %(ledger_n)s coupons (%(ledger_v)s ¢), "
-                    "les coupons disent %(actual_n)s (%(actual_v)s ¢)"
-                ) % {
-                    "where": CouponStatus(status).label,
-                    "partner": f" #{partner}" if partner else "",
-                    "ledger_n": ledger.get(position, [0, 0])[0],
-                    "ledger_v": ledger.get(position, [0, 0])[1],
-                    "actual_n": actual.get(position, [0, 0])[0],
-                    "actual_v": actual.get(position, [0, 0])[1],
-                }))
+    for position in sorted(set(ledger) | set(actual), key=str):
+        said, found = ledger.get(position, [0, 0]), actual.get(position, [0, 0])
+        if said != found:
+            status, partner = position
+            problems.append(Problem(season, _(
+                "« %(where)s »%(partner)s : le registre dit %(ledger_n)s coupons (%(ledger_v)s ¢), "
+                "les coupons disent %(actual_n)s (%(actual_v)s ¢)"
+            ) % {"where": CouponStatus(status).label, "partner": f" #{partner}" if partner else "",
+                 "ledger_n": said[0], "ledger_v": said[1], "actual_n": found[0], "actual_v": found[1]}))
     held_value = sum(value for _n, value in actual.values())
     if held_value != issued_value:
         problems.append(Problem(season, _("valeur émise %(issued)s ¢, valeur retrouvée %(held)s ¢")
                                 % {"issued": issued_value, "held": held_value}))
+
+    # Coupon by coupon: each must be where the last event that moved it put it, at its series' value.
+    for code, status, partner in _misplaced_coupons(season)[:5]:
+        problems.append(Problem(season, _(
+            "le coupon %(code)s est « %(status)s »%(partner)s, mais le registre le met ailleurs"
+        ) % {"code": code, "status": CouponStatus(status).label, "partner": f" #{partner}" if partner else ""}))
     return problems
+
+
+def _misplaced_coupons(season: Season) -> list[tuple[str, str, int | None]]:
+    """Coupons whose position or value differs from what the ledger says (done in SQL: a season can hold
+    millions of coupons)."""
+    coupon = Coupon._meta.db_table
+    event = CustodyEvent._meta.db_table
+    rng = CustodyEventRange._meta.db_table
+    series = Series._meta.db_table
+    last_position = f"""
+        SELECT e.to_status || ':' || COALESCE(CAST(e.to_partner_id AS TEXT), '')
+        FROM {rng} r JOIN {event} e ON e.id = r.event_id
+        WHERE r.series_id = c.series_id AND c.number BETWEEN r.first_number AND r.last_number
+        ORDER BY e.sequence DESC LIMIT 1"""
+    sql = f"""
+        SELECT c.code, c.status, c.partner_id FROM {coupon} c JOIN {series} s ON s.id = c.series_id
+        WHERE c.season_id = %s AND (
+            c.value_cents <> s.denomination_cents
+            OR ({last_position}) IS NULL
+            OR c.status || ':' || COALESCE(CAST(c.partner_id AS TEXT), '') <> ({last_position})
+        )
+        ORDER BY c.series_id, c.number LIMIT 20"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [season.pk])
+        return list(cursor.fetchall())

@@ -94,9 +94,6 @@ class CouponStatus(models.TextChoices):
 
 
 class CouponQuerySet(models.QuerySet):
-    def for_season(self, season) -> "CouponQuerySet":
-        return self.filter(season=season)
-
     def in_ranges(self, ranges) -> "CouponQuerySet":
         """Coupons in the given (series_id, first_number, last_number) ranges."""
         condition = Q()
@@ -176,6 +173,7 @@ class CustodyEvent(models.Model):
     value_cents = models.BigIntegerField()
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    digest = models.CharField(max_length=64, blank=True)  # issue events: the series' digest (ledger.series_digest)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     source = models.CharField(max_length=10, choices=Source.choices)

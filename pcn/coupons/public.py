@@ -1,5 +1,8 @@
 """The coupon's public check page: what any phone camera opens from the QR. No login, no personal data,
-and a limit on lookups per visitor so that nobody can try codes at random."""
+and a limit on failed lookups per visitor so that nobody can try codes at random (55 random bits make
+guessing hopeless anyway; the limit keeps scripts from trying)."""
+
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,17 +15,37 @@ from pcn.coupons.models import Coupon, CouponStatus, Series
 from pcn.markets.models import SalePoint
 
 
-def _over_limit(request) -> bool:
-    """Fixed window per client address, counted in the cache shared by the web processes."""
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"coupon-check:{address}"
+def client_address(request) -> str:
+    """The visitor's address. Behind our HTTPS proxy, the last X-Forwarded-For entry is the one the proxy
+    added (earlier entries are whatever the client sent). IPv6 visitors count per /64, the block one
+    household or phone gets."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_HTTPS_PROXY:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        address = forwarded[-1] if forwarded else address
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _limited(request) -> bool:
+    """True once the visitor has used up its failed lookups for the window."""
+    count = cache.get(f"coupon-check:{client_address(request)}", 0)
+    return count >= settings.COUPON_CHECK_LIMIT
+
+
+def _count_failure(request) -> None:
+    """Fixed window per visitor, counted in the cache shared by the web processes."""
+    key = f"coupon-check:{client_address(request)}"
     cache.add(key, 0, timeout=settings.COUPON_CHECK_WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=settings.COUPON_CHECK_WINDOW_SECONDS)
-        count = 1
-    return count > settings.COUPON_CHECK_LIMIT
 
 
 def coupon_state(coupon: Coupon, today) -> str:
@@ -34,6 +57,8 @@ def coupon_state(coupon: Coupon, today) -> str:
         return "expired"
     if today < coupon.series.valid_from:
         return "not_yet"
+    if coupon.status == CouponStatus.STOCK:
+        return "not_issued"  # still in the program's central stock: nobody should be holding it
     return "valid"
 
 
@@ -42,12 +67,13 @@ def coupon_check(request, code: str = ""):
     typed = code or request.GET.get("code", "")
     context = {"typed": typed}
     if typed:
-        if _over_limit(request):
+        if _limited(request):
             return render(request, "coupons/check.html", {"limited": True}, status=429)
         try:
             canonical = codes.normalize(typed)
         except codes.CodeFormatError as error:
             context["format_error"] = error.reason
+            _count_failure(request)
         else:
             coupon = (
                 Coupon.objects.select_related("series__coupon_class", "season__program")
@@ -56,6 +82,7 @@ def coupon_check(request, code: str = ""):
             )
             if coupon is None:
                 context["unknown"] = True
+                _count_failure(request)
             else:
                 season = coupon.season
                 context.update(

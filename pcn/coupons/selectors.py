@@ -4,10 +4,11 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from pcn.coupons import codes
+from pcn.coupons.ledger import holder_totals
 from pcn.coupons.models import Coupon, CouponStatus, Series
 from pcn.programs.models import Organization, Season
 
@@ -97,23 +98,17 @@ class Holding:
 
 def season_holdings(season: Season) -> list[Holding]:
     """Where the season's coupons are: count and value per holder (aggregated in the database)."""
-    rows = (
-        Coupon.objects.filter(season=season)
-        .values("status", "partner")
-        .annotate(n=Count("id"), value=Sum("value_cents"))
-        .order_by()
-    )
     partners = {o.pk: o for o in season.program.organizations.all()}
     order = list(CouponStatus.values)
     holdings = [
         Holding(
-            status=row["status"],
-            label=str(CouponStatus(row["status"]).label),
-            partner=partners.get(row["partner"]),
-            count=row["n"],
-            value_cents=row["value"],
+            status=status,
+            label=str(CouponStatus(status).label),
+            partner=partners.get(partner_id),
+            count=count,
+            value_cents=value,
         )
-        for row in rows
+        for (status, partner_id), (count, value) in holder_totals(season).items()
     ]
     holdings.sort(key=lambda h: (order.index(h.status), h.partner.name if h.partner else ""))
     return holdings

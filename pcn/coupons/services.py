@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pcn.coupons import codes
-from pcn.coupons.ledger import event_append
+from pcn.coupons.ledger import event_append, series_digest
 from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
 from pcn.lib.money import format_cents
 from pcn.programs.models import Organization, Season
@@ -89,7 +89,7 @@ def series_issue(
     )
     series.full_clean()
     series.save()
-    _insert_coupons(series)
+    codes_in_order = _insert_coupons(series)
     event_append(
         season=season,
         kind=Kind.ISSUE,
@@ -102,13 +102,15 @@ def series_issue(
         value_cents=series.value_cents,
         by=by,
         source=source,
+        digest=series_digest(series, codes_in_order),
     )
     return series
 
 
-def _insert_coupons(series: Series, attempts: int = 3) -> None:
-    """Write the series' coupons with fresh random codes. A code already used somewhere (about one chance
-    in 30 billion per coupon) makes the insert fail: it is retried with new codes."""
+def _insert_coupons(series: Series, attempts: int = 3) -> list[str]:
+    """Write the series' coupons with fresh random codes and return the codes in number order. A code
+    already used somewhere (about one chance in 30 billion per coupon) makes the insert fail: it is
+    retried with new codes."""
     for attempt in range(attempts):
         codes_ = codes.new_codes(series.count)
         size = series.booklet_size
@@ -118,11 +120,13 @@ def _insert_coupons(series: Series, attempts: int = 3) -> None:
             for n, code in enumerate(codes_, start=1)
         )
         try:
-            with transaction.atomic():
+            # wrap_database_errors: the COPY goes through psycopg directly, whose UniqueViolation must read
+            # as Django's IntegrityError like the SQLite path's.
+            with transaction.atomic(), connection.wrap_database_errors:
                 _write_rows(rows)
-            return
-        except IntegrityError:
-            if attempt == attempts - 1:
+            return codes_
+        except IntegrityError as error:
+            if attempt == attempts - 1 or "code" not in str(error):
                 raise
 
 
@@ -259,31 +263,33 @@ def merge_ranges(ranges) -> list[tuple[int, int, int]]:
 
 @transaction.atomic
 def series_void(*, series: Series, reason: str, by, source: str = CustodyEvent.Source.WEB) -> Series:
-    """Void a whole series (a misprint, a theft before distribution). Every coupon must still be in
-    central stock: coupons already handed out are returned or voided one by one first."""
+    """Void a whole series (a misprint, a theft before distribution): its coupons still in central stock
+    become void. Coupons already handed out are first brought back to stock, or voided with their holder."""
     series = Series.objects.select_for_update().get(pk=series.pk)
     if series.status == Series.Status.VOID:
         raise ValidationError(_("Cette série est déjà annulée."))
-    out = series.coupons.exclude(status=CouponStatus.STOCK).count()
+    out = series.coupons.exclude(status__in=[CouponStatus.STOCK, CouponStatus.VOID]).count()
     if out:
         raise ValidationError(
             ngettext(
-                "%(count)s coupon de cette série n'est plus en réserve. Faites-le revenir en réserve, ou annulez-le "
-                "seul, avant d'annuler la série.",
-                "%(count)s coupons de cette série ne sont plus en réserve. Faites-les revenir en réserve, ou "
-                "annulez-les un à un, avant d'annuler la série.",
+                "%(count)s coupon de cette série a déjà été remis. Faites-le revenir en réserve, ou annulez-le "
+                "avec son détenteur, avant d'annuler la série.",
+                "%(count)s coupons de cette série ont déjà été remis. Faites-les revenir en réserve, ou "
+                "annulez-les avec leur détenteur, avant d'annuler la série.",
                 out,
             )
             % {"count": out}
         )
-    coupons_move(
-        season=series.season,
-        kind=Kind.VOID,
-        ranges=[(series.pk, 1, series.count)],
-        reason=reason,
-        by=by,
-        source=source,
-    )
+    in_stock = list(series.coupons.filter(status=CouponStatus.STOCK).values_list("number", flat=True).order_by("number"))
+    if in_stock:
+        coupons_move(
+            season=series.season,
+            kind=Kind.VOID,
+            ranges=merge_ranges((series.pk, n, n) for n in in_stock),
+            reason=reason,
+            by=by,
+            source=source,
+        )
     series.status = Series.Status.VOID
     series.save(update_fields=["status"])
     return series

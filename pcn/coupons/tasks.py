@@ -1,13 +1,17 @@
 """Background work of the coupons app (run by `pcn worker`)."""
 
+from django.utils.translation import gettext_noop
+
 from pcn.coupons.models import Series
 from pcn.coupons.printjobs import series_print
-from pcn.tasks.registry import register
+from pcn.tasks.registry import TaskError, register
 
 
 @register("coupons.print_series")
 def print_series_task(progress, *, series_id: int, language: str = "fr") -> None:
     series = Series.objects.select_related("season__program", "coupon_class").get(pk=series_id)
+    if series.status == Series.Status.VOID:
+        raise TaskError(gettext_noop("Cette série a été annulée depuis : elle ne s'imprime plus."))
     progress.set_total(series.count)
     done_before = 0
 

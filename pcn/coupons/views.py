@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pcn.accounts.shortcuts import render_program_page
@@ -18,10 +19,10 @@ from pcn.programs.access import get_season_for_user
 from pcn.tasks.services import task_enqueue
 
 MOVE_TITLES = {
-    CustodyEvent.Kind.ALLOCATE: _("Remettre des coupons à un partenaire"),
-    CustodyEvent.Kind.TRANSFER: _("Transférer des coupons d'un partenaire à un autre"),
-    CustodyEvent.Kind.RETURN: _("Reprendre des coupons en réserve"),
-    CustodyEvent.Kind.VOID: _("Annuler des coupons perdus, volés ou détruits"),
+    CustodyEvent.Kind.ALLOCATE: gettext_lazy("Remettre des coupons à un partenaire"),
+    CustodyEvent.Kind.TRANSFER: gettext_lazy("Transférer des coupons d'un partenaire à un autre"),
+    CustodyEvent.Kind.RETURN: gettext_lazy("Reprendre des coupons en réserve"),
+    CustodyEvent.Kind.VOID: gettext_lazy("Annuler des coupons perdus, volés ou détruits"),
 }
 
 

@@ -5,7 +5,9 @@ from io import StringIO
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.test import TestCase
+from unittest import mock
+
+from django.test import TestCase, TransactionTestCase
 
 from pcn.coupons import codes
 from pcn.coupons.ledger import GENESIS, season_verify
@@ -22,6 +24,27 @@ def snapshot(season):
         list(Coupon.objects.filter(season=season).order_by("pk").values_list("status", "partner")),
         CustodyEvent.objects.filter(season=season).count(),
     )
+
+
+class CodeCollisionTest(TransactionTestCase):
+    """A new code that already exists (vanishingly rare) is replaced, on SQLite and on PostgreSQL's COPY."""
+
+    def test_a_colliding_code_is_drawn_again(self):
+        w = coupon_world()
+        zeros = "0" * codes.CODE_LENGTH  # what new_codes makes from all-zero random bytes
+        real = codes.secrets.token_bytes
+
+        def first_draw_all_zeros():
+            draws = iter([lambda n: bytes(n)])
+            return lambda n: next(draws, real)(n)
+
+        with mock.patch.object(codes.secrets, "token_bytes", first_draw_all_zeros()):
+            first = issue(w, count=1)
+        self.assertEqual(first.coupons.get().code, zeros)
+        with mock.patch.object(codes.secrets, "token_bytes", first_draw_all_zeros()):
+            second = issue(w, count=1)  # draws the same code first, then a fresh one
+        self.assertNotEqual(second.coupons.get().code, zeros)
+        self.assertEqual(season_verify(w["season"]), [])
 
 
 class IssueTest(TestCase):
@@ -141,11 +164,19 @@ class MoveTest(TestCase):
             self.move(Kind.ALLOCATE, 1, 1, to_partner=other["partner"])
         self.assertEqual(self.series.coupons.filter(status=CouponStatus.STOCK).count(), 30)
 
+    def test_a_series_with_some_coupons_already_voided_can_still_be_voided(self):
+        self.move(Kind.VOID, 3, 3, reason=CustodyEvent.Reason.LOST)
+        series_void(series=self.series, reason="misprint", by=self.w["coordinator"])
+        self.assertEqual(self.series.coupons.filter(status=CouponStatus.VOID).count(), 30)
+        last = CustodyEvent.objects.filter(season=self.season).order_by("-sequence").first()
+        self.assertEqual(last.coupon_count, 29)
+        self.assertEqual(season_verify(self.season), [])
+
     def test_a_series_is_voided_only_while_all_in_stock(self):
         self.move(Kind.ALLOCATE, 1, 1, to_partner=self.partner)
         with self.assertRaises(ValidationError) as refused:
             series_void(series=self.series, reason="misprint", by=self.w["coordinator"])
-        self.assertIn("1 coupon de cette série n'est plus en réserve", " ".join(refused.exception.messages))
+        self.assertIn("1 coupon de cette série a déjà été remis", " ".join(refused.exception.messages))
         self.move(Kind.RETURN, 1, 1, from_partner=self.partner)
         series_void(series=self.series, reason="misprint", by=self.w["coordinator"])
         self.series.refresh_from_db()
@@ -238,6 +269,29 @@ class VerifyLedgerTest(TestCase):
         self.assertIn("« En réserve »", messages)
         self.assertIn("le registre dit 6 coupons", messages)
 
-    def test_a_deleted_event_breaks_the_chain(self):
+    def test_a_relinked_event_breaks_the_chain(self):
         tamper(f"UPDATE {CustodyEvent._meta.db_table} SET prev_hash = %s WHERE sequence = 1", ["1" * 64])
         self.assertIn("ne suit pas le précédent", season_verify(self.w["season"])[0].message)
+
+    def test_two_coupons_swapped_between_holders_are_named(self):
+        # Same totals per holder, but coupon 1 (with the partner) and coupon 9 (in stock) changed places.
+        Coupon.objects.filter(series=self.series, number=1).update(status=CouponStatus.STOCK, partner=None)
+        Coupon.objects.filter(series=self.series, number=9).update(status=CouponStatus.PARTNER, partner=self.w["partner"])
+        problems = season_verify(self.w["season"])
+        named = " ".join(p.message for p in problems)
+        for number in (1, 9):
+            self.assertIn(self.series.coupons.get(number=number).code, named)
+
+    def test_an_edited_code_or_face_value_is_caught(self):
+        coupon = self.series.coupons.get(number=2)
+        Coupon.objects.filter(pk=coupon.pk).update(code=codes.new_code())
+        self.assertIn("la série 1 (ses codes, sa valeur ou ses dates) a été modifiée",
+                      season_verify(self.w["season"])[0].message)
+
+    def test_an_edited_series_value_is_caught(self):
+        Series.objects.filter(pk=self.series.pk).update(denomination_cents=1000)
+        self.assertIn("a été modifiée après son émission", season_verify(self.w["season"])[0].message)
+
+    def test_a_chain_rebuilt_without_the_ledger_key_is_caught(self):
+        with self.settings(LEDGER_KEY="a key the forger guessed"):
+            self.assertIn("a été modifié après son inscription", season_verify(self.w["season"])[0].message)

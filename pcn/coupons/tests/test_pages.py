@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pcn.coupons import codes
 from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
-from pcn.coupons.services import series_void
+from pcn.coupons.services import coupons_move, series_void
 from pcn.coupons.tests.factories import coupon_world, issue
 
 
@@ -108,6 +108,8 @@ class PublicCheckPageTest(TestCase):
     def setUp(self):
         cache.clear()
         self.coupon = self.series.coupons.first()
+        coupons_move(season=self.w["season"], kind="allocate", ranges=[(self.series.pk, 1, 4)],
+                     to_partner=self.w["partner"], by=self.w["coordinator"])  # coupon 5 stays in stock
         today = timezone.localdate()  # the check page compares with today: keep the series current
         Series.objects.filter(pk=self.series.pk).update(
             valid_from=today - datetime.timedelta(days=1), valid_until=today + datetime.timedelta(days=30)
@@ -130,10 +132,10 @@ class PublicCheckPageTest(TestCase):
         self.assertContains(response, codes.display(self.coupon.code))
 
     def test_redeemed_void_and_unknown_coupons_say_so(self):
-        Coupon.objects.filter(pk=self.coupon.pk).update(status=CouponStatus.REDEEMED)
+        Coupon.objects.filter(pk=self.coupon.pk).update(status=CouponStatus.REDEEMED, partner=None)
         self.assertContains(self.check(self.coupon.code), "Déjà utilisé")
         other = self.series.coupons.exclude(pk=self.coupon.pk).first()
-        Coupon.objects.filter(pk=other.pk).update(status=CouponStatus.VOID)
+        Coupon.objects.filter(pk=other.pk).update(status=CouponStatus.VOID, partner=None)
         self.assertContains(self.check(other.code), "ne peut pas être accepté")
         unknown = codes.new_code()
         self.assertContains(self.check(unknown), "Aucun coupon ne porte ce code.")
@@ -145,10 +147,29 @@ class PublicCheckPageTest(TestCase):
         )
         self.assertContains(self.check(self.coupon.code), "Expiré")
 
-    def test_guessing_is_limited(self):
+    def test_a_coupon_still_in_central_stock_is_not_accepted(self):
+        in_stock = self.series.coupons.get(number=5)
+        response = self.check(in_stock.code)
+        self.assertContains(response, "Pas encore remis")
+        self.assertNotContains(response, "Coupon valide")
+
+    def test_guessing_is_limited_but_real_coupons_are_not_counted(self):
+        for _ in range(10):
+            self.assertContains(self.check(self.coupon.code), "Coupon valide")
         for _ in range(5):
             self.assertEqual(self.check(codes.new_code()).status_code, 200)
         response = self.check(self.coupon.code)
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "Trop de vérifications", status_code=429)
         self.assertNotContains(response, "5,00", status_code=429)
+
+    @override_settings(BEHIND_HTTPS_PROXY=True)
+    def test_behind_the_proxy_each_visitor_has_its_own_count(self):
+        for _ in range(5):
+            self.client.get(reverse("coupon_check", args=[codes.new_code()]), HTTP_X_FORWARDED_FOR="203.0.113.7")
+        blocked = self.client.get(reverse("coupon_check", args=[self.coupon.code]), HTTP_X_FORWARDED_FOR="203.0.113.7")
+        other = self.client.get(
+            reverse("coupon_check", args=[self.coupon.code]), HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.2"
+        )
+        self.assertEqual(blocked.status_code, 429)
+        self.assertContains(other, "Coupon valide")

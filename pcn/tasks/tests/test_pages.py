@@ -87,12 +87,23 @@ class TaskPagesTest(TaskTestCase):
         self.client.force_login(self.coordinator)
         self.assertEqual(self.client.get(reverse("task_download", args=[task.pk])).status_code, 404)
 
-    def test_the_treasurer_follows_the_programs_tasks(self):
+    def test_a_treasurer_does_not_download_a_coordinators_print_run(self):
         task = self.enqueue()
         task_run_next(worker_name="w")
         self.client.force_login(make_user("tresorier", role=Role.TREASURER, program=self.program))
         for url in self.urls(task):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_whoever_queued_a_task_follows_it_while_they_hold_a_role(self):
+        treasurer = make_user("tresorier", role=Role.TREASURER, program=self.program)
+        task = self.enqueue(label="Export", by=treasurer)
+        task_run_next(worker_name="w")
+        self.client.force_login(treasurer)
+        for url in self.urls(task):
             self.assertEqual(self.client.get(url).status_code, 200, url)
+        treasurer.memberships.all().delete()
+        treasurer._pcn_memberships = None  # the request re-reads the roles; this object is reused by force_login
+        self.assertEqual(self.client.get(reverse("task_detail", args=[task.pk])).status_code, 404)
 
     def test_other_roles_of_the_program_get_404(self):
         task = self.enqueue()
