@@ -30,6 +30,11 @@ if not SECRET_KEY:
 # existing chain fail `pcn verify_ledger`. Defaults to SECRET_KEY; set it on its own so SECRET_KEY can rotate.
 LEDGER_KEY = envstr("LEDGER_KEY") or SECRET_KEY
 
+# Keys the hash of identity fields typed at enrolment to spot double enrolments (pcn.households.identity).
+# Keep it stable: changing it means no new enrolment matches an earlier one. Defaults to a key derived from
+# SECRET_KEY (so the two are not the same string); set it on its own so SECRET_KEY can rotate.
+HOUSEHOLD_IDENTITY_KEY = envstr("HOUSEHOLD_IDENTITY_KEY") or f"pcn.households.identity:{SECRET_KEY}"
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -40,6 +45,7 @@ INSTALLED_APPS = [
     "pcn.governance",
     "pcn.tasks",
     "pcn.coupons",
+    "pcn.households",
     "pcn.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -762,9 +762,46 @@ def demo_seed() -> list[Login]:
     programs = {spec.name: _seed_program(network, spec, users) for spec in PROGRAMS}
     _seed_governance(programs[PORTNEUF.name], users["coordo"])
     _seed_coupons(programs, users)
+    _seed_households(programs, users)
     for spec in LOGINS:
         _seed_membership(spec, users[spec.username], network, programs)
     return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
+
+
+# Quotas for every partner of these seasons, and a few households (sizes and ages only: never an identity),
+# enrolled through the same service as the page, in seasons that have none yet.
+HOUSEHOLD_SEASONS = [("PCN Portneuf", "Été 2027", "coordo"), ("PCN Ville de Québec", "Hiver 2026-2027", "admin")]
+DEMO_HOUSEHOLDS = [  # (size, 0-5, 6-17, 18-64, 65+)
+    (1, 0, 0, 0, 1), (2, 0, 1, 1, 0), (3, 1, 0, 2, 0), (4, 1, 1, 2, 0), (5, 0, 3, 2, 0), (6, 2, 2, 2, 0),
+]
+
+
+def _seed_households(programs: dict[str, Program], users: dict) -> None:
+    from pcn.households.models import ConsentPurpose, Household
+    from pcn.households.services import household_enrol, partner_quota_set
+
+    for program_name, season_name, username in HOUSEHOLD_SEASONS:
+        program = programs[program_name]
+        season = program.seasons.get(name=season_name)
+        if Household.objects.filter(season=season).exists():
+            continue
+        partners = list(program.organizations.filter(kind__in=Organization.PARTNER_KINDS).order_by("name"))
+        for partner in partners:
+            partner_quota_set(season=season, partner=partner, max_households=25, max_value_cents=25 * 72000)
+        for number, (size, *ages) in enumerate(DEMO_HOUSEHOLDS):
+            household_enrol(
+                season=season,
+                partner=partners[number % len(partners)],
+                size=size,
+                composition=dict(zip(["age_0_5", "age_6_17", "age_18_64", "age_65_plus"], ages, strict=True)),
+                flags=[],
+                community="",
+                language="fr",
+                consents={ConsentPurpose.PARTICIPATION: True, ConsentPurpose.SURVEYS: number % 2 == 0,
+                          ConsentPurpose.RESEARCH: True},
+                identity=None,
+                by=users[username],
+            )
 
 
 def _seed_coupons(programs: dict[str, Program], users: dict) -> None:

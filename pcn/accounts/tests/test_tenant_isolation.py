@@ -17,7 +17,8 @@ from pcn.accounts.models import Role
 from pcn.api.services import api_token_create
 from pcn.coupons.services import series_issue
 from pcn.governance.models import Agreement, CommitteeMember, Decision
-from pcn.programs.models import Network
+from pcn.households.services import household_enrol, partner_quota_set
+from pcn.programs.models import Network, Organization
 from pcn.tasks.models import Task
 from pcn.testing import PASSWORD, make_role_users, make_user, make_world
 
@@ -78,6 +79,23 @@ class TenantIsolationTest(TestCase):
             finished_at=datetime.datetime(2026, 5, 3, tzinfo=datetime.UTC),
         )
         cls.task.result_file.save("serie.pdf", ContentFile(b"%PDF-1.4 secret coupons"), save=True)
+        # Households of program A: one at its partner, one at its other partner enrolled with the same identity,
+        # so the duplicate pages have an `other_id`. The other partner's worker must not reach the first.
+        cls.other_partner = Organization.objects.create(
+            program=program, name="Organisme voisin", kind=Organization.Kind.COMMUNITY_PARTNER
+        )
+        cls.other_partner_worker = make_user(
+            "a-intervenant-est", role=Role.PARTNER_WORKER, program=program, organization=cls.other_partner
+        )
+        households = []
+        for partner, by in ((cls.a["partner"], cls.a_users[Role.PARTNER_WORKER]), (cls.other_partner, cls.other_partner_worker)):
+            partner_quota_set(season=cls.a["season"], partner=partner, max_households=5, max_value_cents=500_000)
+            households.append(household_enrol(
+                season=cls.a["season"], partner=partner, size=2, composition={"age_18_64": 2}, flags=[],
+                community="", language="fr", consents={"participation": True}, by=by,
+                identity={"family_name": "Secret", "first_name": "Alpha", "birth_date": "1980-01-01"},
+            ))
+        cls.household, cls.other_household = households
         cls.api_keys = {
             user.username: api_token_create(user=user, name="walk")[1]
             for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]
@@ -112,6 +130,8 @@ class TenantIsolationTest(TestCase):
             "task_id": self.task.pk,
             "series_id": self.series.pk,
             "kind": "allocate",
+            "household_id": self.household.pk,
+            "other_id": self.other_household.pk,
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
@@ -128,7 +148,8 @@ class TenantIsolationTest(TestCase):
     def secrets(self) -> list[str]:
         a = self.a
         return [a["program"].name, a["partner"].name, a["market"].name, a["vendor"].business_name,
-                self.member.name, self.decision.title, self.task.label, self.series.funding_source]
+                self.member.name, self.decision.title, self.task.label, self.series.funding_source,
+                self.household.display_code]
 
     def assert_no_secret(self, response, url, who):
         body = response.content.decode(errors="replace")
@@ -208,7 +229,7 @@ class TenantIsolationTest(TestCase):
                         "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
                         "agreement_create", "decision_create", "team", "membership_create",
                         "membership_remove", "series_create", "coupons_move", "series_print", "series_void",
-                        "api_season_series"}
+                        "api_season_series", "season_partners"}
         readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
                    Role.FUNDER_VIEWER]
         for role in readers:
@@ -221,6 +242,26 @@ class TenantIsolationTest(TestCase):
                 elif name in change_views:
                     response = self.client.post(url, {"name": "Piraté"})
                     self.assertIn(response.status_code, {403, 404, 405}, f"{role} POST {url}")
+
+    def test_a_worker_of_another_partner_in_the_program_cannot_reach_the_partners_households(self):
+        self.client.force_login(self.other_partner_worker)
+        before = self.row_counts()
+        for name, url, _scoped in self.urls():
+            if "household_id" not in get_resolver().reverse_dict[name][0][0][1]:
+                continue
+            for method in ("get", "post"):
+                response = getattr(self.client, method)(url)
+                self.assertIn(response.status_code, REFUSED, f"other partner's worker {method} {url}")
+                self.assertNotContains(response, self.household.display_code, status_code=response.status_code)
+        listing = self.client.get(reverse("household_list", args=[self.a["season"].pk]))
+        self.assertContains(listing, self.other_household.display_code)
+        self.assertNotContains(listing, self.household.display_code)
+        self.assertNotContains(listing, self.a["partner"].name)
+        self.assertEqual(self.client.get(reverse("season_partners", args=[self.a["season"].pk])).status_code, 404)
+        before.pop("sessions.Session")
+        after = self.row_counts()
+        after.pop("sessions.Session")
+        self.assertEqual(after, before)
 
     def test_the_support_admin_is_closed_to_program_staff_even_with_the_staff_flag(self):
         coordinator = self.a_users[Role.COORDINATOR]

@@ -1,0 +1,112 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from pcn.households.models import MAX_HOUSEHOLD_SIZE, ConsentPurpose, Flag
+from pcn.lib.formfields import MoneyField, MultipleChoiceListField
+from pcn.programs.choices import Language
+
+YES_NO = [("yes", _("Oui")), ("no", _("Non"))]
+
+
+def _count(label):
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=MAX_HOUSEHOLD_SIZE, initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_HOUSEHOLD_SIZE}),
+    )
+
+
+def _yes_no(label, help_text):
+    return forms.ChoiceField(
+        label=label, help_text=help_text, choices=YES_NO, widget=forms.RadioSelect,
+        error_messages={"required": _("Répondez oui ou non.")},
+    )
+
+
+class PartnerQuotaForm(forms.Form):
+    max_households = forms.IntegerField(
+        label=_("Nombre de ménages"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1})
+    )
+    max_value_cents = MoneyField(label=_("Valeur des coupons pour la saison"))
+
+
+class HouseholdEnrolForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Organisme"), queryset=None, empty_label=None)
+    size = forms.IntegerField(
+        label=_("Nombre de personnes dans le ménage"), min_value=1, max_value=MAX_HOUSEHOLD_SIZE,
+        error_messages={
+            "min_value": _("Un ménage compte au moins une personne."),
+            "max_value": _("Un ménage compte au plus 20 personnes."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": MAX_HOUSEHOLD_SIZE}),
+    )
+    age_0_5 = _count(_("Enfants de 0 à 5 ans"))
+    age_6_17 = _count(_("Jeunes de 6 à 17 ans"))
+    age_18_64 = _count(_("Adultes de 18 à 64 ans"))
+    age_65_plus = _count(_("Personnes de 65 ans ou plus"))
+    flags = MultipleChoiceListField(label=_("Situations à compter (facultatif)"), choices=Flag.choices, required=False)
+    community = forms.CharField(label=_("Communauté (facultatif)"), max_length=120, required=False)
+    language = forms.ChoiceField(label=_("Langue préférée"), choices=Language.choices)
+    consent_participation = _yes_no(
+        _("Le ménage accepte-t-il de participer au programme ?"),
+        _("Nous gardons le code du ménage, le nombre de personnes par âge et les coupons reçus. Jamais son nom, "
+          "son adresse ni sa date de naissance."),
+    )
+    consent_surveys = _yes_no(
+        _("Accepte-t-il qu'on lui pose des questions pour évaluer le programme ?"),
+        _("Il peut dire non et recevoir quand même ses coupons."),
+    )
+    consent_research = _yes_no(
+        _("Accepte-t-il que ses données, sans nom, servent à la recherche ?"),
+        _("Il peut dire non et recevoir quand même ses coupons."),
+    )
+    # Identity: only hashed (pcn.households.identity); never stored, never logged.
+    family_name = forms.CharField(label=_("Nom de famille"), required=False, max_length=200,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    first_name = forms.CharField(label=_("Prénom"), required=False, max_length=200,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    birth_date = forms.CharField(label=_("Date de naissance"), required=False, max_length=40,
+                                 help_text=_("Par exemple 1984-03-21."),
+                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    COMPOSITION = ("age_0_5", "age_6_17", "age_18_64", "age_65_plus")
+    CONSENTS = (
+        (ConsentPurpose.PARTICIPATION, "consent_participation"),
+        (ConsentPurpose.SURVEYS, "consent_surveys"),
+        (ConsentPurpose.RESEARCH, "consent_research"),
+    )
+    IDENTITY = ("family_name", "first_name", "birth_date")
+
+    def __init__(self, *args, partners, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = (program.languages or ["fr"])[0]
+        self.only_partner = partners[0] if len(partners) == 1 else None
+        if self.only_partner:
+            del self.fields["partner"]  # a partner worker's partner is implied
+        else:
+            self.fields["partner"].queryset = type(partners[0]).objects.filter(pk__in=[p.pk for p in partners])
+
+    def clean(self):
+        data = super().clean()
+        counts = [data.get(name) for name in self.COMPOSITION]
+        if data.get("size") and None not in counts and sum(counts) != data["size"]:
+            raise ValidationError(
+                _("Le nombre de personnes par âge donne %(total)s, mais le ménage compte %(size)s personnes. "
+                  "Corrigez l'un ou l'autre."),
+                params={"total": sum(counts), "size": data["size"]},
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        identity = {name: d[name] for name in self.IDENTITY if d.get(name)}
+        return {
+            "partner": self.only_partner or d["partner"],
+            "size": d["size"],
+            "composition": {name: d[name] for name in self.COMPOSITION},
+            "flags": d["flags"],
+            "community": d["community"],
+            "language": d["language"],
+            "consents": {purpose: d[field] == "yes" for purpose, field in self.CONSENTS},
+            "identity": identity or None,
+        }

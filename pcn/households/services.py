@@ -1,0 +1,200 @@
+"""Writes for households, consents, quotas and the waiting list. Views, commands and imports call these.
+
+Locking contract: every write that changes how many places a partner uses in a season (enrolment,
+leaving, promotion, a new quota) first locks that partner's PartnerQuota row with select_for_update, so
+two workers enrolling at once cannot both take the last place."""
+
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pcn.households.identity import identity_hash
+from pcn.households.models import (
+    Consent,
+    ConsentPurpose,
+    DuplicateDismissal,
+    Household,
+    PartnerQuota,
+)
+from pcn.programs.entitlements import season_entitlement_cents
+from pcn.programs.models import Organization, Season
+
+COMPOSITION_FIELDS = ("age_0_5", "age_6_17", "age_18_64", "age_65_plus")
+
+
+def season_value_cents(*, season: Season, household_size: int) -> int:
+    """What a household of this size receives over the whole season, in cents (every period, no proration:
+    late joiners are prorated at distribution, so the quota counts the most a household can cost)."""
+    return season_entitlement_cents(season=season, household_size=household_size, joined_on=season.starts_on)
+
+
+def quota_use(*, season: Season, partner: Organization) -> tuple[int, int]:
+    """(active households, their season value in cents) for a partner, aggregated in the database."""
+    by_size = (
+        Household.objects.filter(season=season, partner=partner)
+        .active()
+        .values("size")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    count = value = 0
+    for row in by_size:
+        count += row["n"]
+        value += row["n"] * season_value_cents(season=season, household_size=row["size"])
+    return count, value
+
+
+def _has_place(quota: PartnerQuota, size: int) -> bool:
+    count, value = quota_use(season=quota.season, partner=quota.partner)
+    return count < quota.max_households and value + season_value_cents(season=quota.season, household_size=size) <= quota.max_value_cents
+
+
+def _lock_quota(season: Season, partner: Organization) -> PartnerQuota | None:
+    return PartnerQuota.objects.select_for_update().select_related("season", "partner").filter(
+        season=season, partner=partner
+    ).first()
+
+
+@transaction.atomic
+def partner_quota_set(*, season: Season, partner: Organization, max_households: int, max_value_cents: int) -> PartnerQuota:
+    """Create or change a partner's quota for the season; places it opens go to the waiting list in order."""
+    quota = _lock_quota(season, partner) or PartnerQuota(season=season, partner=partner)
+    quota.max_households = max_households
+    quota.max_value_cents = max_value_cents
+    quota.full_clean()
+    quota.save()
+    waitlist_promote(season=season, partner=partner)
+    return quota
+
+
+@transaction.atomic
+def household_enrol(
+    *,
+    season: Season,
+    partner: Organization,
+    size: int,
+    composition: dict[str, int],
+    flags: list[str],
+    community: str,
+    language: str,
+    consents: dict[str, bool],
+    identity: dict | None,
+    by,
+) -> Household:
+    """Enrol a household: active when the partner's quota has a place, else on the waiting list.
+
+    `identity` (family_name, first_name, birth_date as typed) is only hashed (pcn.households.identity);
+    the clear fields are never stored nor logged. Locks the partner's quota row (see the module docstring).
+    """
+    if not consents.get(ConsentPurpose.PARTICIPATION):
+        raise ValidationError(
+            {
+                "consent_participation": _(
+                    "Le ménage doit accepter de participer au programme pour être inscrit. Sans cet accord, "
+                    "rien n'est enregistré."
+                )
+            }
+        )
+    household = Household(
+        program=season.program,
+        season=season,
+        partner=partner,
+        size=size,
+        **{name: composition.get(name, 0) for name in COMPOSITION_FIELDS},
+        flags=list(flags),
+        community=(community or "").strip(),
+        language=language,
+        identity_hash=identity_hash(identity),
+        enrolled_by=by,
+    )
+    household.full_clean()
+    quota = _lock_quota(season, partner)
+    if quota is None:
+        raise ValidationError(
+            _(
+                "La coordination n'a pas encore fixé le nombre de ménages de cet organisme pour cette saison. "
+                "Demandez-lui de le faire, puis recommencez."
+            )
+        )
+    if not _has_place(quota, household.size):
+        household.status = Household.Status.WAITING
+        household.waiting_since = timezone.now()
+    household.save()
+    for purpose in ConsentPurpose.values:
+        Consent.objects.create(household=household, purpose=purpose, given=bool(consents.get(purpose)), recorded_by=by)
+    return household
+
+
+@transaction.atomic
+def consent_record(*, household: Household, purpose: str, given: bool, by) -> Consent:
+    """Append a consent decision (the latest row per purpose is the one in force)."""
+    consent = Consent(household=household, purpose=purpose, given=given, recorded_by=by)
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def household_leave(*, household: Household, by) -> list[Household]:
+    """The household leaves; its place, if it had one, goes to the waiting list. Returns those promoted."""
+    _lock_quota(household.season, household.partner)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status == Household.Status.LEFT:
+        raise ValidationError(_("Ce ménage a déjà quitté le programme."))
+    had_place = household.status == Household.Status.ACTIVE
+    household.status = Household.Status.LEFT
+    household.save(update_fields=["status"])
+    return waitlist_promote(season=household.season, partner=household.partner) if had_place else []
+
+
+@transaction.atomic
+def waitlist_promote(*, season: Season, partner: Organization) -> list[Household]:
+    """Give free places to waiting households, oldest first, and return them.
+
+    Strict order: when the oldest waiting household does not fit (a large household and not enough value
+    left), nobody behind it goes first. Locks the partner's quota row."""
+    quota = _lock_quota(season, partner)
+    promoted: list[Household] = []
+    if quota is None:
+        return promoted
+    waiting = Household.objects.select_for_update().filter(season=season, partner=partner).waiting()
+    for household in waiting.order_by("waiting_since", "pk"):
+        if not _has_place(quota, household.size):
+            break
+        household.status = Household.Status.ACTIVE
+        household.save(update_fields=["status"])
+        promoted.append(household)
+    return promoted
+
+
+def household_duplicates(household: Household) -> list[Household]:
+    """Other households of the program (not gone) enrolled with the same identity, minus dismissed pairs."""
+    if not household.identity_hash:
+        return []
+    dismissed = set()
+    for first, second in DuplicateDismissal.objects.filter(program=household.program_id).values_list("first", "second"):
+        if household.pk in (first, second):
+            dismissed.add(second if first == household.pk else first)
+    return list(
+        Household.objects.filter(program=household.program_id, identity_hash=household.identity_hash)
+        .exclude(pk=household.pk)
+        .exclude(pk__in=dismissed)
+        .exclude(status=Household.Status.LEFT)
+        .select_related("partner")
+        .order_by("enrolled_at")
+    )
+
+
+@transaction.atomic
+def duplicate_dismiss(*, household: Household, other: Household, by) -> DuplicateDismissal:
+    """Remember that two households with the same identity hash are not the same household."""
+    if household.pk == other.pk or household.program_id != other.program_id:
+        raise ValidationError(_("Ces deux ménages ne peuvent pas être comparés."))
+    first, second = sorted([household, other], key=lambda h: h.pk)
+    dismissal, _created = DuplicateDismissal.objects.get_or_create(
+        first=first, second=second, defaults={"program_id": household.program_id, "decided_by": by}
+    )
+    return dismissal

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from pcn.households import views
+
+urlpatterns = [
+    path("seasons/<int:season_id>/partners/", views.season_partners, name="season_partners"),
+    path("seasons/<int:season_id>/households/", views.household_list, name="household_list"),
+    path("seasons/<int:season_id>/households/new/", views.household_enrol, name="household_enrol"),
+    path("households/<int:household_id>/", views.household_detail, name="household_detail"),
+    path("households/<int:household_id>/leave/", views.household_leave, name="household_leave"),
+    path(
+        "households/<int:household_id>/not-duplicate/<int:other_id>/",
+        views.household_not_duplicate,
+        name="household_not_duplicate",
+    ),
+]

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from pcn.accounts.shortcuts import render_program_page
+from pcn.households import services
+from pcn.households.access import get_household_for_user, get_season_partners_for_user
+from pcn.households.forms import HouseholdEnrolForm, PartnerQuotaForm
+from pcn.households.models import Household, PartnerQuota
+from pcn.lib.formfields import form_submit, posted
+from pcn.programs.access import get_season_for_user
+
+
+@login_required
+def season_partners(request, season_id: int):
+    season = get_season_for_user(request.user, season_id, write=request.method == "POST")
+    _season, partners = get_season_partners_for_user(request.user, season_id)
+    quotas = {q.partner_id: q for q in PartnerQuota.objects.filter(season=season)}
+    counts = {
+        row["partner"]: row
+        for row in Household.objects.filter(season=season)
+        .values("partner")
+        .annotate(
+            active=Count("pk", filter=Q(status=Household.Status.ACTIVE)),
+            waiting=Count("pk", filter=Q(status=Household.Status.WAITING)),
+        )
+        .order_by()
+    }
+    chosen = request.POST.get("partner") if request.method == "POST" else None
+    rows = []
+    for partner in partners:
+        quota = quotas.get(partner.pk)
+        initial = {"max_households": quota.max_households, "max_value_cents": quota.max_value_cents} if quota else {}
+        form = PartnerQuotaForm(
+            request.POST if chosen == str(partner.pk) else None, initial=initial, prefix=f"p{partner.pk}"
+        )
+        if chosen == str(partner.pk) and form_submit(
+            request,
+            form,
+            lambda partner=partner, form=form: services.partner_quota_set(
+                season=season,
+                partner=partner,
+                max_households=form.cleaned_data["max_households"],
+                max_value_cents=form.cleaned_data["max_value_cents"],
+            ),
+        ):
+            messages.success(request, _("Le quota de « %(name)s » est enregistré.") % {"name": partner.name})
+            return redirect("season_partners", season.pk)
+        counted = counts.get(partner.pk, {})
+        rows.append({"partner": partner, "quota": quota, "form": form,
+                     "active": counted.get("active", 0), "waiting": counted.get("waiting", 0)})
+    if chosen is not None and not any(chosen == str(p.pk) for p in partners):
+        raise Http404
+    return render_program_page(request, "households/season_partners.html", season.program,
+                               {"season": season, "rows": rows})
+
+
+@login_required
+def household_list(request, season_id: int):
+    season, partners = get_season_partners_for_user(request.user, season_id)
+    households = Household.objects.filter(season=season, partner__in=partners).select_related("partner")
+    partner_id = request.GET.get("partner", "")
+    if partner_id.isdigit():
+        households = households.filter(partner_id=int(partner_id))
+    query = request.GET.get("q", "").strip()
+    households = households.search(query)
+    waiting = list(households.waiting().order_by("waiting_since", "pk"))
+    others = list(households.exclude(status=Household.Status.WAITING).order_by("status", "-enrolled_at"))
+    try:
+        get_season_partners_for_user(request.user, season_id, write=True)
+        can_enrol = True
+    except Http404:
+        can_enrol = False
+    return render_program_page(
+        request,
+        "households/household_list.html",
+        season.program,
+        {"season": season, "partners": partners, "partner_id": partner_id, "query": query,
+         "households": others, "waiting": waiting, "can_enrol": can_enrol,
+         "show_partner": len(partners) > 1},
+    )
+
+
+@sensitive_post_parameters("family_name", "first_name", "birth_date")
+@login_required
+def household_enrol(request, season_id: int):
+    season, partners = get_season_partners_for_user(request.user, season_id, write=True)
+    if not partners:
+        raise Http404
+    form = HouseholdEnrolForm(posted(request), partners=partners, program=season.program)
+    household = form_submit(
+        request, form, lambda: services.household_enrol(season=season, by=request.user, **form.service_kwargs())
+    )
+    if household:
+        if household.status == Household.Status.WAITING:
+            messages.warning(
+                request,
+                _("Le quota de l'organisme est atteint : le ménage est sur la liste d'attente. Il aura une place "
+                  "dès qu'une se libère. Écrivez quand même son code sur sa carte."),
+            )
+        else:
+            messages.success(request, _("Le ménage est inscrit. Écrivez son code sur sa carte."))
+        return redirect("household_detail", household.pk)
+    return render_program_page(request, "households/household_enrol.html", season.program,
+                               {"season": season, "form": form})
+
+
+@login_required
+def household_detail(request, household_id: int):
+    household = get_household_for_user(request.user, household_id)
+    try:
+        get_household_for_user(request.user, household_id, write=True)
+        can_write = True
+    except Http404:
+        can_write = False
+    return render_program_page(
+        request,
+        "households/household_detail.html",
+        household.program,
+        {
+            "household": household,
+            "can_write": can_write,
+            "consents": household.consents.select_related("recorded_by"),
+            "duplicates": services.household_duplicates(household) if can_write else [],
+        },
+    )
+
+
+@require_POST
+@login_required
+def household_leave(request, household_id: int):
+    household = get_household_for_user(request.user, household_id, write=True)
+    promoted = services.household_leave(household=household, by=request.user) if household.status != Household.Status.LEFT else []
+    messages.success(request, _("Le ménage a quitté le programme."))
+    if promoted:
+        messages.info(
+            request,
+            _("La place libérée est offerte au ménage %(codes)s, qui attendait.")
+            % {"codes": ", ".join(h.display_code for h in promoted)},
+        )
+    return redirect("household_detail", household.pk)
+
+
+@require_POST
+@login_required
+def household_not_duplicate(request, household_id: int, other_id: int):
+    household = get_household_for_user(request.user, household_id, write=True)
+    other = next((h for h in services.household_duplicates(household) if h.pk == other_id), None)
+    if other is None:
+        raise Http404
+    services.duplicate_dismiss(household=household, other=other, by=request.user)
+    messages.success(request, _("C'est noté : ces deux ménages ne seront plus signalés comme un doublon."))
+    return redirect("household_detail", household.pk)
