@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import timezone
 
 from pcn.accounts.models import Membership, Role
 from pcn.coupons.models import Colour, CustodyEvent
@@ -789,7 +790,7 @@ def _seed_households(programs: dict[str, Program], users: dict) -> None:
         for partner in partners:
             partner_quota_set(season=season, partner=partner, max_households=25, max_value_cents=25 * 72000)
         for number, (size, *ages) in enumerate(DEMO_HOUSEHOLDS):
-            household_enrol(
+            household = household_enrol(
                 season=season,
                 partner=partners[number % len(partners)],
                 size=size,
@@ -802,6 +803,9 @@ def _seed_households(programs: dict[str, Program], users: dict) -> None:
                 identity=None,
                 by=users[username],
             )
+            # Demo households were enrolled the week before the season opened (the page records "now").
+            before_opening = timezone.make_aware(datetime.datetime.combine(season.starts_on, datetime.time(10)))
+            Household.objects.filter(pk=household.pk).update(enrolled_at=before_opening - datetime.timedelta(days=7))
 
 
 def _seed_coupons(programs: dict[str, Program], users: dict) -> None:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("seasons/<int:season_id>/partners/", views.season_partners, name="season_partners"),
     path("seasons/<int:season_id>/households/", views.household_list, name="household_list"),
     path("seasons/<int:season_id>/households/new/", views.household_enrol, name="household_enrol"),
+    path("seasons/<int:season_id>/distribution-sheet/", views.distribution_sheet, name="distribution_sheet"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("households/<int:household_id>/leave/", views.household_leave, name="household_leave"),
     path(

@@ -1,14 +1,17 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pcn.accounts.shortcuts import render_program_page
-from pcn.households import services
+from pcn.households import selectors, services
 from pcn.households.access import get_household_for_user, get_season_partners_for_user
 from pcn.households.forms import HouseholdEnrolForm, PartnerQuotaForm
 from pcn.households.models import Household, PartnerQuota
@@ -156,3 +159,27 @@ def household_not_duplicate(request, household_id: int, other_id: int):
     services.duplicate_dismiss(household=household, other=other, by=request.user)
     messages.success(request, _("C'est noté : ces deux ménages ne seront plus signalés comme un doublon."))
     return redirect("household_detail", household.pk)
+
+
+@login_required
+def distribution_sheet(request, season_id: int):
+    """What each household of a partner is due on a distribution day, as coupons by value; printable."""
+    season, partners = get_season_partners_for_user(request.user, season_id)
+    partner = partners[0]
+    partner_id = request.GET.get("partner", "")
+    if partner_id.isdigit():
+        partner = next((p for p in partners if p.pk == int(partner_id)), None)
+        if partner is None:
+            raise Http404
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+        messages.error(request, _("Cette date n'est pas lisible : la feuille est celle d'aujourd'hui."))
+    sheet = selectors.distribution_sheet(season=season, partner=partner, day=day)
+    return render_program_page(
+        request,
+        "households/distribution_sheet.html",
+        season.program,
+        {"season": season, "partners": partners, "sheet": sheet},
+    )
