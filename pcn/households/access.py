@@ -13,16 +13,22 @@ from pcn.programs.models import Organization, Season
 
 
 def get_household_for_user(user, household_id: int, *, write: bool = False) -> Household:
+    """A household's detail is for the coordination and its own partner's workers (DESIGN §7: others see
+    aggregates only); `write` is the same people."""
     household = Household.objects.select_related("program__network", "season", "partner").filter(pk=household_id).first()
     if household is None:
         raise Http404
     check_program_access(
         user,
         household.program,
-        roles=CONFIGURE if write else READ_CONFIG,
+        roles=CONFIGURE,
         scoped=[(Role.PARTNER_WORKER, "organization_id", household.partner_id)],
     )
     return household
+
+
+def is_partner_worker_of(user, partner: Organization) -> bool:
+    return any(m.role == Role.PARTNER_WORKER and m.organization_id == partner.pk for m in memberships_of(user))
 
 
 def get_season_partners_for_user(user, season_id: int, *, write: bool = False) -> tuple[Season, list[Organization]]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from pcn.households.models import MAX_HOUSEHOLD_SIZE, ConsentPurpose, Flag
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
 from pcn.programs.choices import Language
+from pcn.programs.forms import DateInput
 
 YES_NO = [("yes", _("Oui")), ("no", _("Non"))]
 
@@ -65,9 +66,8 @@ class HouseholdEnrolForm(forms.Form):
                                   widget=forms.TextInput(attrs={"autocomplete": "off"}))
     first_name = forms.CharField(label=_("Prénom"), required=False, max_length=200,
                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    birth_date = forms.CharField(label=_("Date de naissance"), required=False, max_length=40,
-                                 help_text=_("Par exemple 1984-03-21."),
-                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    birth_date = forms.DateField(label=_("Date de naissance"), required=False,
+                                 widget=DateInput(attrs={"autocomplete": "off"}))
 
     COMPOSITION = ("age_0_5", "age_6_17", "age_18_64", "age_65_plus")
     CONSENTS = (
@@ -86,8 +86,19 @@ class HouseholdEnrolForm(forms.Form):
         else:
             self.fields["partner"].queryset = type(partners[0]).objects.filter(pk__in=[p.pk for p in partners])
 
+    def forget_identity(self) -> None:
+        """Before the form is shown again: the typed identity never goes back into a page."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name in self.IDENTITY:
+                self.data.pop(name, None)
+
     def clean(self):
         data = super().clean()
+        identity = [name for name in self.IDENTITY if data.get(name)]
+        if identity and len(identity) != len(self.IDENTITY):
+            self.add_error(None, _("Pour vérifier les doublons, remplissez les trois cases (nom, prénom, date de "
+                                   "naissance), ou laissez-les toutes vides."))
         counts = [data.get(name) for name in self.COMPOSITION]
         if data.get("size") and None not in counts and sum(counts) != data["size"]:
             raise ValidationError(
@@ -99,7 +110,7 @@ class HouseholdEnrolForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        identity = {name: d[name] for name in self.IDENTITY if d.get(name)}
+        identity = {name: str(d[name]) for name in self.IDENTITY if d.get(name)}  # the date as YYYY-MM-DD
         return {
             "partner": self.only_partner or d["partner"],
             "size": d["size"],

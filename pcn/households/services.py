@@ -7,6 +7,7 @@ two workers enrolling at once cannot both take the last place."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,7 +120,10 @@ def household_enrol(
                 "Demandez-lui de le faire, puis recommencez."
             )
         )
-    if not _has_place(quota, household.size):
+    # In order: while anyone is waiting, a newcomer joins the back of the line, even if a place would fit it.
+    if Household.objects.filter(season=season, partner=partner).waiting().exists() or not _has_place(
+        quota, household.size
+    ):
         household.status = Household.Status.WAITING
         household.waiting_since = timezone.now()
     household.save()
@@ -171,15 +175,16 @@ def waitlist_promote(*, season: Season, partner: Organization) -> list[Household
 
 
 def household_duplicates(household: Household) -> list[Household]:
-    """Other households of the program (not gone) enrolled with the same identity, minus dismissed pairs."""
+    """Other households of the season (not gone) enrolled with the same identity, minus dismissed pairs."""
     if not household.identity_hash:
         return []
     dismissed = set()
-    for first, second in DuplicateDismissal.objects.filter(program=household.program_id).values_list("first", "second"):
+    pairs = DuplicateDismissal.objects.filter(Q(first=household) | Q(second=household)).values_list("first", "second")
+    for first, second in pairs:
         if household.pk in (first, second):
             dismissed.add(second if first == household.pk else first)
     return list(
-        Household.objects.filter(program=household.program_id, identity_hash=household.identity_hash)
+        Household.objects.filter(season=household.season_id, identity_hash=household.identity_hash)
         .exclude(pk=household.pk)
         .exclude(pk__in=dismissed)
         .exclude(status=Household.Status.LEFT)

@@ -7,12 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pcn.accounts.shortcuts import render_program_page
 from pcn.households import selectors, services
-from pcn.households.access import get_household_for_user, get_season_partners_for_user
+from pcn.accounts.access import CONFIGURE, program_roles
+from pcn.households.access import get_household_for_user, get_season_partners_for_user, is_partner_worker_of
 from pcn.households.forms import HouseholdEnrolForm, PartnerQuotaForm
 from pcn.households.models import Household, PartnerQuota
 from pcn.lib.formfields import form_submit, posted
@@ -90,6 +92,7 @@ def household_list(request, season_id: int):
 
 
 @sensitive_post_parameters("family_name", "first_name", "birth_date")
+@never_cache
 @login_required
 def household_enrol(request, season_id: int):
     season, partners = get_season_partners_for_user(request.user, season_id, write=True)
@@ -109,6 +112,7 @@ def household_enrol(request, season_id: int):
         else:
             messages.success(request, _("Le ménage est inscrit. Écrivez son code sur sa carte."))
         return redirect("household_detail", household.pk)
+    form.forget_identity()
     return render_program_page(request, "households/household_enrol.html", season.program,
                                {"season": season, "form": form})
 
@@ -116,11 +120,9 @@ def household_enrol(request, season_id: int):
 @login_required
 def household_detail(request, household_id: int):
     household = get_household_for_user(request.user, household_id)
-    try:
-        get_household_for_user(request.user, household_id, write=True)
-        can_write = True
-    except Http404:
-        can_write = False
+    roles = program_roles(request.user, household.program)
+    can_write = bool(roles & CONFIGURE) or is_partner_worker_of(request.user, household.partner)
+    duplicates = services.household_duplicates(household) if can_write else []
     return render_program_page(
         request,
         "households/household_detail.html",
@@ -129,7 +131,10 @@ def household_detail(request, household_id: int):
             "household": household,
             "can_write": can_write,
             "consents": household.consents.select_related("recorded_by"),
-            "duplicates": services.household_duplicates(household) if can_write else [],
+            # Who the other household is, and where, is for the coordination only: a partner's worker
+            # learns that a similar enrolment may exist, never another partner's household.
+            "duplicates": duplicates if roles & CONFIGURE else [],
+            "possible_duplicate": bool(duplicates) and not roles & CONFIGURE,
         },
     )
 
@@ -138,7 +143,10 @@ def household_detail(request, household_id: int):
 @login_required
 def household_leave(request, household_id: int):
     household = get_household_for_user(request.user, household_id, write=True)
-    promoted = services.household_leave(household=household, by=request.user) if household.status != Household.Status.LEFT else []
+    if household.status == Household.Status.LEFT:
+        messages.info(request, _("Ce ménage a déjà quitté le programme."))
+        return redirect("household_detail", household.pk)
+    promoted = services.household_leave(household=household, by=request.user)
     messages.success(request, _("Le ménage a quitté le programme."))
     if promoted:
         messages.info(
@@ -153,6 +161,8 @@ def household_leave(request, household_id: int):
 @login_required
 def household_not_duplicate(request, household_id: int, other_id: int):
     household = get_household_for_user(request.user, household_id, write=True)
+    if not program_roles(request.user, household.program) & CONFIGURE:
+        raise Http404
     other = next((h for h in services.household_duplicates(household) if h.pk == other_id), None)
     if other is None:
         raise Http404
