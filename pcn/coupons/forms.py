@@ -93,6 +93,8 @@ class MoveForm(forms.Form):
             del self.fields["to_partner"], self.fields["reason"]
             self.fields["from_partner"].required = True
             self.fields["from_partner"].label = _("Partenaire qui rend les coupons")
+        elif kind == Kind.DISTRIBUTE:  # from the household's partner, to the household: both implied
+            del self.fields["from_partner"], self.fields["to_partner"], self.fields["reason"]
         elif kind == Kind.VOID:
             del self.fields["to_partner"]
             self.fields["from_partner"].label = _("Qui avait les coupons")

@@ -50,6 +50,8 @@ def event_hash(event: CustodyEvent, ranges: list[tuple[int, int, int]]) -> str:
         "from_partner": event.from_partner_id,
         "to_status": event.to_status,
         "to_partner": event.to_partner_id,
+        "from_household": event.from_household_id,
+        "to_household": event.to_household_id,
         "coupon_count": event.coupon_count,
         "value_cents": event.value_cents,
         "reason": event.reason,
@@ -81,6 +83,8 @@ def event_append(
     reason: str = "",
     note: str = "",
     digest: str = "",
+    from_household=None,
+    to_household=None,
 ) -> CustodyEvent:
     """Append one event at the end of the season's chain. The caller holds the season row lock
     (`Season.objects.select_for_update()`) inside the same transaction."""
@@ -93,6 +97,8 @@ def event_append(
         from_partner=from_partner,
         to_status=to_status,
         to_partner=to_partner,
+        from_household=from_household,
+        to_household=to_household,
         coupon_count=coupon_count,
         value_cents=value_cents,
         reason=reason,
@@ -119,15 +125,18 @@ class Problem:
     event_id: int | None = None
 
 
-def holder_totals(season: Season) -> dict[tuple[str, int | None], list[int]]:
-    """Coupons and value per holder (status, partner id), aggregated in the database."""
+Position = tuple[str, int | None, int | None]  # (status, partner id, household id)
+
+
+def holder_totals(season: Season) -> dict[Position, list[int]]:
+    """Coupons and value per holder (status, partner id, household id), aggregated in the database."""
     rows = (
         Coupon.objects.filter(season=season)
-        .values_list("status", "partner")
+        .values_list("status", "partner", "household")
         .annotate(n=models.Count("id"), value=models.Sum("value_cents"))
         .order_by()
     )
-    return {(status, partner): [n, value] for status, partner, n, value in rows}
+    return {(status, partner, household): [n, value] for status, partner, household, n, value in rows}
 
 
 def season_verify(season: Season) -> list[Problem]:
@@ -172,16 +181,16 @@ def _verify_chain(season: Season) -> list[Problem]:
 
 def _verify_positions(season: Season) -> list[Problem]:
     problems: list[Problem] = []
-    balances: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    balances: dict[Position, list[int]] = defaultdict(lambda: [0, 0])
     issued_value = 0
     for event in CustodyEvent.objects.filter(season=season).order_by("sequence"):
         if event.kind == CustodyEvent.Kind.ISSUE:
             issued_value += event.value_cents
         else:
-            source = balances[(event.from_status, event.from_partner_id)]
+            source = balances[(event.from_status, event.from_partner_id, event.from_household_id)]
             source[0] -= event.coupon_count
             source[1] -= event.value_cents
-        target = balances[(event.to_status, event.to_partner_id)]
+        target = balances[(event.to_status, event.to_partner_id, event.to_household_id)]
         target[0] += event.coupon_count
         target[1] += event.value_cents
 
@@ -190,11 +199,11 @@ def _verify_positions(season: Season) -> list[Problem]:
     for position in sorted(set(ledger) | set(actual), key=str):
         said, found = ledger.get(position, [0, 0]), actual.get(position, [0, 0])
         if said != found:
-            status, partner = position
+            status, partner, household = position
             problems.append(Problem(season, _(
                 "« %(where)s »%(partner)s : le registre dit %(ledger_n)s coupons (%(ledger_v)s ¢), "
                 "les coupons disent %(actual_n)s (%(actual_v)s ¢)"
-            ) % {"where": CouponStatus(status).label, "partner": f" #{partner}" if partner else "",
+            ) % {"where": CouponStatus(status).label, "partner": f" #{partner or household}" if partner or household else "",
                  "ledger_n": said[0], "ledger_v": said[1], "actual_n": found[0], "actual_v": found[1]}))
     held_value = sum(value for _n, value in actual.values())
     if held_value != issued_value:
@@ -218,6 +227,7 @@ def _misplaced_coupons(season: Season) -> list[tuple[str, str, int | None]]:
     series = Series._meta.db_table
     last_position = f"""
         SELECT e.to_status || ':' || COALESCE(CAST(e.to_partner_id AS TEXT), '')
+            || ':' || COALESCE(CAST(e.to_household_id AS TEXT), '')
         FROM {rng} r JOIN {event} e ON e.id = r.event_id
         WHERE r.series_id = c.series_id AND c.number BETWEEN r.first_number AND r.last_number
         ORDER BY e.sequence DESC LIMIT 1"""
@@ -226,7 +236,8 @@ def _misplaced_coupons(season: Season) -> list[tuple[str, str, int | None]]:
         WHERE c.season_id = %s AND (
             c.value_cents <> s.denomination_cents
             OR ({last_position}) IS NULL
-            OR c.status || ':' || COALESCE(CAST(c.partner_id AS TEXT), '') <> ({last_position})
+            OR c.status || ':' || COALESCE(CAST(c.partner_id AS TEXT), '')
+                || ':' || COALESCE(CAST(c.household_id AS TEXT), '') <> ({last_position})
         )
         ORDER BY c.series_id, c.number LIMIT 20"""
     with connection.cursor() as cursor:

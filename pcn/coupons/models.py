@@ -115,6 +115,9 @@ class Coupon(models.Model):
     value_cents = models.PositiveIntegerField(_("valeur"))
     status = models.CharField(_("où il est"), max_length=10, choices=CouponStatus.choices, default=CouponStatus.STOCK)
     partner = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="coupons"
+    )
 
     objects = CouponQuerySet.as_manager()
 
@@ -129,6 +132,11 @@ class Coupon(models.Model):
                 condition=Q(status=CouponStatus.PARTNER, partner__isnull=False)
                 | (~Q(status=CouponStatus.PARTNER) & Q(partner__isnull=True)),
                 name="coupon_partner_iff_held_by_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CouponStatus.HOUSEHOLD, household__isnull=False)
+                | (~Q(status=CouponStatus.HOUSEHOLD) & Q(household__isnull=True)),
+                name="coupon_household_iff_held_by_household",
             ),
         ]
         indexes = [models.Index(fields=["season", "status", "partner"], name="coupon_position")]
@@ -145,6 +153,7 @@ class CustodyEvent(models.Model):
     class Kind(models.TextChoices):
         ISSUE = "issue", _("Émission")
         ALLOCATE = "allocate", _("Remise à un partenaire")
+        DISTRIBUTE = "distribute", _("Remise à un ménage")
         TRANSFER = "transfer", _("Transfert entre partenaires")
         RETURN = "return", _("Retour en réserve")
         VOID = "void", _("Annulation")
@@ -169,6 +178,12 @@ class CustodyEvent(models.Model):
     from_partner = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     to_status = models.CharField(max_length=10, choices=CouponStatus.choices)
     to_partner = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     coupon_count = models.PositiveIntegerField()
     value_cents = models.BigIntegerField()
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)

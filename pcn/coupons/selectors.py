@@ -100,6 +100,11 @@ def season_holdings(season: Season) -> list[Holding]:
     """Where the season's coupons are: count and value per holder (aggregated in the database)."""
     partners = {o.pk: o for o in season.program.organizations.all()}
     order = list(CouponStatus.values)
+    merged: dict[tuple[str, int | None], list[int]] = {}
+    for (status, partner_id, _household), (count, value) in holder_totals(season).items():
+        totals = merged.setdefault((status, partner_id), [0, 0])  # households are shown together
+        totals[0] += count
+        totals[1] += value
     holdings = [
         Holding(
             status=status,
@@ -108,7 +113,7 @@ def season_holdings(season: Season) -> list[Holding]:
             count=count,
             value_cents=value,
         )
-        for (status, partner_id), (count, value) in holder_totals(season).items()
+        for (status, partner_id), (count, value) in merged.items()
     ]
     holdings.sort(key=lambda h: (order.index(h.status), h.partner.name if h.partner else ""))
     return holdings

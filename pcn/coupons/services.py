@@ -19,6 +19,7 @@ Kind = CustodyEvent.Kind
 # Where each kind of move takes coupons from, and to.
 MOVES = {
     Kind.ALLOCATE: (CouponStatus.STOCK, CouponStatus.PARTNER),
+    Kind.DISTRIBUTE: (CouponStatus.PARTNER, CouponStatus.HOUSEHOLD),
     Kind.TRANSFER: (CouponStatus.PARTNER, CouponStatus.PARTNER),
     Kind.RETURN: (CouponStatus.PARTNER, CouponStatus.STOCK),
     Kind.VOID: (None, CouponStatus.VOID),  # from the stock or from a partner, as the caller says
@@ -153,6 +154,7 @@ def coupons_move(
     ranges: list[tuple[int, int, int]],
     from_partner: Organization | None = None,
     to_partner: Organization | None = None,
+    to_household=None,
     reason: str = "",
     note: str = "",
     by,
@@ -171,6 +173,8 @@ def coupons_move(
         if reason not in CustodyEvent.Reason.values:
             raise ValidationError({"reason": _("Dites pourquoi ces coupons sont annulés : perdus, volés ou détruits.")})
     _check_partners(season, kind, from_partner, to_partner)
+    if kind == Kind.DISTRIBUTE and (to_household is None or to_household.partner_id != getattr(from_partner, "pk", None)):
+        raise ValidationError(_("Les coupons remis à un ménage viennent de son organisme partenaire."))
     season = _lock(season)
 
     ranges = merge_ranges(ranges)
@@ -192,7 +196,9 @@ def coupons_move(
     if elsewhere.exists():
         raise ValidationError(_misplaced_message(elsewhere, from_status, from_partner))
     value = selected.aggregate(v=Sum("value_cents"))["v"]
-    moved = selected.filter(status=from_status, partner=from_partner).update(status=to_status, partner=to_partner)
+    moved = selected.filter(status=from_status, partner=from_partner).update(
+        status=to_status, partner=to_partner, household=to_household
+    )
     if moved != found:  # pragma: no cover - a concurrent writer outside the season lock
         raise ValidationError(_("Des coupons ont changé de main pendant l'opération. Rien n'a bougé : réessayez."))
     return event_append(
@@ -202,6 +208,7 @@ def coupons_move(
         from_partner=from_partner,
         to_status=to_status,
         to_partner=to_partner,
+        to_household=to_household,
         ranges=ranges,
         coupon_count=found,
         value_cents=value,
@@ -220,7 +227,7 @@ def _check_partners(season, kind, from_partner, to_partner) -> None:
             raise ValidationError(_("Choisissez un organisme partenaire de ce programme."))
     if kind in (Kind.ALLOCATE, Kind.TRANSFER) and to_partner is None:
         raise ValidationError({"to_partner": _("Choisissez le partenaire qui reçoit les coupons.")})
-    if kind in (Kind.TRANSFER, Kind.RETURN) and from_partner is None:
+    if kind in (Kind.TRANSFER, Kind.RETURN, Kind.DISTRIBUTE) and from_partner is None:
         raise ValidationError({"from_partner": _("Choisissez le partenaire qui rend les coupons.")})
     if kind == Kind.TRANSFER and from_partner == to_partner:
         raise ValidationError({"to_partner": _("Choisissez un autre partenaire que celui qui a déjà les coupons.")})

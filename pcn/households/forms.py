@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pcn.coupons.forms import MoveForm
+from pcn.coupons.models import CustodyEvent
 from pcn.households.models import MAX_HOUSEHOLD_SIZE, ConsentPurpose, Flag
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
 from pcn.programs.choices import Language
@@ -121,3 +123,20 @@ class HouseholdEnrolForm(forms.Form):
             "consents": {purpose: d[field] == "yes" for purpose, field in self.CONSENTS},
             "identity": identity or None,
         }
+
+
+class DistributionForm(MoveForm):
+    """The coupons a household receives today (scanned, by booklet or by number), or a missed distribution."""
+
+    missed = forms.BooleanField(
+        label=_("Le ménage n'est pas venu : noter la remise comme manquée"), required=False
+    )
+
+    def __init__(self, *args, season, **kwargs):
+        super().__init__(*args, season=season, kind=CustodyEvent.Kind.DISTRIBUTE, **kwargs)
+        self.fields["how"].initial = self.CODES
+
+    def clean(self):
+        if self.data.get("missed"):
+            return forms.Form.clean(self)  # nothing to choose when nobody came
+        return super().clean()

@@ -211,3 +211,42 @@ class DuplicateDismissal(models.Model):
                 violation_error_message=_("Ces deux ménages sont déjà notés comme différents."),),
             models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_dismissal_ordered_pair"),
         ]
+
+
+class Distribution(models.Model):
+    """What a household received (or missed) for one distribution period. Append-only: a distribution
+    completed later is a new row; the coupons themselves moved in the custody ledger (`event`)."""
+
+    class Status(models.TextChoices):
+        GIVEN = "given", _("Remis en entier")
+        PARTIAL = "partial", _("Remis en partie")
+        MISSED = "missed", _("Manqué")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="distributions")
+    period_number = models.PositiveSmallIntegerField(_("période"))
+    due_cents = models.PositiveIntegerField(_("montant dû"))
+    given_cents = models.PositiveIntegerField(_("valeur remise"))
+    status = models.CharField(_("remise"), max_length=8, choices=Status.choices)
+    event = models.OneToOneField(
+        "coupons.CustodyEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="distribution"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["household", "period_number", "recorded_at"]
+        verbose_name = _("remise")
+        verbose_name_plural = _("remises")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_number__gte=1), name="distribution_period_positive"),
+            models.CheckConstraint(
+                condition=Q(status="missed", given_cents=0, event__isnull=True)
+                | (~Q(status="missed") & Q(given_cents__gt=0, event__isnull=False)),
+                name="distribution_coupons_iff_given",
+            ),
+        ]
+
+    @property
+    def program(self):
+        return self.household.program

@@ -7,20 +7,23 @@ two workers enrolling at once cannot both take the last place."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pcn.coupons.models import CustodyEvent
+from pcn.coupons.services import coupons_move
 from pcn.households.identity import identity_hash
 from pcn.households.models import (
     Consent,
     ConsentPurpose,
+    Distribution,
     DuplicateDismissal,
     Household,
     PartnerQuota,
 )
-from pcn.programs.entitlements import season_entitlement_cents
+from pcn.lib.money import format_cents
+from pcn.programs.entitlements import entitlement_per_period_cents, period_on, season_entitlement_cents
 from pcn.programs.models import Organization, Season
 
 COMPOSITION_FIELDS = ("age_0_5", "age_6_17", "age_18_64", "age_65_plus")
@@ -203,3 +206,53 @@ def duplicate_dismiss(*, household: Household, other: Household, by) -> Duplicat
         first=first, second=second, defaults={"program_id": household.program_id, "decided_by": by}
     )
     return dismissal
+
+
+@transaction.atomic
+def distribution_record(
+    *, household: Household, day, ranges: list[tuple[int, int, int]] | None = None, missed: bool = False,
+    note: str = "", by,
+) -> Distribution:
+    """Record what a household received for the period `day` falls in: the coupons move from its partner to
+    the household in the custody ledger (same transaction), or the period is recorded as missed.
+
+    Never more than the household is due for the period (its entitlement, counting what it already got):
+    the amounts handed out always equal the entitlement rule. Locking: the household row, then the season
+    (inside coupons_move)."""
+    household = Household.objects.select_for_update().select_related("season", "partner").get(pk=household.pk)
+    season = household.season
+    if household.status != Household.Status.ACTIVE:
+        raise ValidationError(_("Ce ménage n'est pas inscrit en ce moment (liste d'attente ou départ) : "
+                                "il ne reçoit pas de coupons."))
+    period = period_on(season, day)
+    if period is None:
+        raise ValidationError(_("Cette date n'est dans aucune période de remise de la saison."))
+    joined = timezone.localdate(household.enrolled_at) <= period.starts_on
+    due = entitlement_per_period_cents(season=season, household_size=household.size) if joined else 0
+    already = sum(
+        household.distributions.filter(period_number=period.number).values_list("given_cents", flat=True)
+    )
+    if missed:
+        distribution = Distribution(household=household, period_number=period.number, due_cents=due,
+                                    given_cents=0, status=Distribution.Status.MISSED, note=note, recorded_by=by)
+        distribution.full_clean()
+        distribution.save()
+        return distribution
+    if not ranges:
+        raise ValidationError(_("Choisissez les coupons remis, ou notez que la remise est manquée."))
+    event = coupons_move(
+        season=season, kind=CustodyEvent.Kind.DISTRIBUTE, ranges=ranges, from_partner=household.partner,
+        to_household=household, note=note, by=by,
+    )
+    if already + event.value_cents > due:
+        raise ValidationError(
+            _("Ces coupons valent %(given)s, mais le ménage n'a droit qu'à %(left)s de plus pour cette période. "
+              "Retirez des coupons du choix.")
+            % {"given": format_cents(event.value_cents), "left": format_cents(max(due - already, 0))}
+        )
+    status = Distribution.Status.GIVEN if already + event.value_cents == due else Distribution.Status.PARTIAL
+    distribution = Distribution(household=household, period_number=period.number, due_cents=due,
+                                given_cents=event.value_cents, status=status, event=event, note=note, recorded_by=by)
+    distribution.full_clean()
+    distribution.save()
+    return distribution

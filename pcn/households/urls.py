@@ -9,6 +9,7 @@ urlpatterns = [
     path("seasons/<int:season_id>/distribution-sheet/", views.distribution_sheet, name="distribution_sheet"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("households/<int:household_id>/leave/", views.household_leave, name="household_leave"),
+    path("households/<int:household_id>/distribute/", views.household_distribute, name="household_distribute"),
     path(
         "households/<int:household_id>/not-duplicate/<int:other_id>/",
         views.household_not_duplicate,

@@ -5,19 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from pcn.accounts.access import CONFIGURE, program_roles
 from pcn.accounts.shortcuts import render_program_page
 from pcn.households import selectors, services
-from pcn.accounts.access import CONFIGURE, program_roles
 from pcn.households.access import get_household_for_user, get_season_partners_for_user, is_partner_worker_of
-from pcn.households.forms import HouseholdEnrolForm, PartnerQuotaForm
-from pcn.households.models import Household, PartnerQuota
+from pcn.households.forms import DistributionForm, HouseholdEnrolForm, PartnerQuotaForm
+from pcn.households.models import Distribution, Household, PartnerQuota
 from pcn.lib.formfields import form_submit, posted
+from pcn.lib.money import format_cents
 from pcn.programs.access import get_season_for_user
 
 
@@ -131,6 +133,7 @@ def household_detail(request, household_id: int):
             "household": household,
             "can_write": can_write,
             "consents": household.consents.select_related("recorded_by"),
+            "distributions": household.distributions.all(),
             # Who the other household is, and where, is for the coordination only: a partner's worker
             # learns that a similar enrolment may exist, never another partner's household.
             "duplicates": duplicates if roles & CONFIGURE else [],
@@ -193,3 +196,51 @@ def distribution_sheet(request, season_id: int):
         season.program,
         {"season": season, "partners": partners, "sheet": sheet},
     )
+
+
+@login_required
+def household_distribute(request, household_id: int):
+    """Hand a household its coupons for today's period (or record that it did not come)."""
+    household = get_household_for_user(request.user, household_id, write=True)
+    season = household.season
+    day = timezone.localdate()
+    form = DistributionForm(posted(request), season=season)
+
+    def record():
+        data = form.cleaned_data
+        if data.get("missed"):
+            return services.distribution_record(household=household, day=day, missed=True, note=data["note"],
+                                                by=request.user)
+        return services.distribution_record(household=household, day=day, ranges=_ranges(season, data),
+                                            note=data["note"], by=request.user)
+
+    distribution = form_submit(request, form, record)
+    if distribution:
+        if distribution.status == Distribution.Status.MISSED:
+            messages.info(request, _("C'est noté : le ménage n'est pas venu pour cette période."))
+        else:
+            messages.success(
+                request,
+                _("Remis : %(given)s sur %(due)s dus pour cette période.")
+                % {"given": format_cents(distribution.given_cents), "due": format_cents(distribution.due_cents)},
+            )
+        return redirect("household_detail", household.pk)
+    sheet = selectors.distribution_sheet(season=season, partner=household.partner, day=day)
+    line = next((x for x in sheet.lines if x.household.pk == household.pk), None)
+    return render_program_page(
+        request,
+        "households/household_distribute.html",
+        season.program,
+        {"household": household, "form": form, "period": sheet.period, "line": line,
+         "cancel_url": reverse("household_detail", args=[household.pk])},
+    )
+
+
+def _ranges(season, data):
+    from pcn.coupons import selectors as coupon_selectors
+
+    if data["how"] == DistributionForm.BOOKLETS:
+        return coupon_selectors.ranges_for_booklets(data["series"], data["numbers"])
+    if data["how"] == DistributionForm.NUMBERS:
+        return coupon_selectors.ranges_for_numbers(data["series"], data["numbers"])
+    return coupon_selectors.ranges_for_codes(season, data["scanned"])
