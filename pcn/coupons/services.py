@@ -61,14 +61,18 @@ def series_issue(
         errors["coupon_class"] = _("Choisissez une catégorie de coupon de cette saison.")
     if valid_from and valid_until and valid_until < valid_from:
         errors["valid_until"] = _("La date de fin de validité doit venir après la date de début.")
-    elif valid_from and valid_until and (
-        valid_from < season.coupons_valid_from or valid_until > season.coupons_valid_until
+    elif (
+        valid_from
+        and valid_until
+        and (valid_from < season.coupons_valid_from or valid_until > season.coupons_valid_until)
     ):
         errors["valid_until"] = _(
             "Les coupons de la saison sont valides du %(start)s au %(end)s : choisissez des dates dans cette période."
         ) % {"start": date_format(season.coupons_valid_from), "end": date_format(season.coupons_valid_until)}
     if not 1 <= count <= MAX_SERIES_COUNT:
-        errors["count"] = _("Une série compte de 1 à %(max)s coupons.") % {"max": number_format(MAX_SERIES_COUNT, force_grouping=True)}
+        errors["count"] = _("Une série compte de 1 à %(max)s coupons.") % {
+            "max": number_format(MAX_SERIES_COUNT, force_grouping=True)
+        }
     if booklet_size is not None and not 1 <= booklet_size <= count:
         errors["booklet_size"] = _("Un carnet compte de 1 coupon au nombre de coupons de la série.")
     if errors:
@@ -116,8 +120,15 @@ def _insert_coupons(series: Series, attempts: int = 3) -> list[str]:
         codes_ = codes.new_codes(series.count)
         size = series.booklet_size
         rows = (
-            (series.season_id, series.pk, n, ((n - 1) // size + 1) if size else None, code, series.denomination_cents,
-             CouponStatus.STOCK)
+            (
+                series.season_id,
+                series.pk,
+                n,
+                ((n - 1) // size + 1) if size else None,
+                code,
+                series.denomination_cents,
+                CouponStatus.STOCK,
+            )
             for n, code in enumerate(codes_, start=1)
         )
         try:
@@ -173,7 +184,9 @@ def coupons_move(
         if reason not in CustodyEvent.Reason.values:
             raise ValidationError({"reason": _("Dites pourquoi ces coupons sont annulés : perdus, volés ou détruits.")})
     _check_partners(season, kind, from_partner, to_partner)
-    if kind == Kind.DISTRIBUTE and (to_household is None or to_household.partner_id != getattr(from_partner, "pk", None)):
+    if kind == Kind.DISTRIBUTE and (
+        to_household is None or to_household.partner_id != getattr(from_partner, "pk", None)
+    ):
         raise ValidationError(_("Les coupons remis à un ménage viennent de son organisme partenaire."))
     season = _lock(season)
 
@@ -221,9 +234,7 @@ def coupons_move(
 
 def _check_partners(season, kind, from_partner, to_partner) -> None:
     for partner in (from_partner, to_partner):
-        if partner is not None and (
-            partner.program_id != season.program_id or partner.kind not in Organization.PARTNER_KINDS
-        ):
+        if partner is not None and (not partner.is_partner_in(season.program_id)):
             raise ValidationError(_("Choisissez un organisme partenaire de ce programme."))
     if kind in (Kind.ALLOCATE, Kind.TRANSFER) and to_partner is None:
         raise ValidationError({"to_partner": _("Choisissez le partenaire qui reçoit les coupons.")})
@@ -242,7 +253,8 @@ def _where(coupon: Coupon) -> str:
 def _misplaced_message(elsewhere, from_status, from_partner) -> str:
     count = elsewhere.count()
     sample = ", ".join(
-        f"{codes.display(c.code)} ({_where(c)})" for c in elsewhere.select_related("partner").order_by("series", "number")[:5]
+        f"{codes.display(c.code)} ({_where(c)})"
+        for c in elsewhere.select_related("partner").order_by("series", "number")[:5]
     )
     if from_status == CouponStatus.STOCK:
         expected = _("en réserve")
@@ -287,7 +299,9 @@ def series_void(*, series: Series, reason: str, by, source: str = CustodyEvent.S
             )
             % {"count": out}
         )
-    in_stock = list(series.coupons.filter(status=CouponStatus.STOCK).values_list("number", flat=True).order_by("number"))
+    in_stock = list(
+        series.coupons.filter(status=CouponStatus.STOCK).values_list("number", flat=True).order_by("number")
+    )
     if in_stock:
         coupons_move(
             season=series.season,

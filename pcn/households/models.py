@@ -49,12 +49,21 @@ class PartnerQuota(models.Model):
         verbose_name = _("quota d'un organisme")
         verbose_name_plural = _("quotas des organismes")
         constraints = [
-            models.UniqueConstraint(fields=["season", "partner"], name="partner_quota_one_per_season",
-                violation_error_message=_("Cet organisme a déjà un quota pour cette saison."),),
-            models.CheckConstraint(condition=Q(max_households__gt=0), name="partner_quota_households_positive",
-                violation_error_message=_("Le nombre de ménages doit être plus grand que zéro."),),
-            models.CheckConstraint(condition=Q(max_value_cents__gt=0), name="partner_quota_value_positive",
-                violation_error_message=_("La valeur doit être plus grande que zéro."),),
+            models.UniqueConstraint(
+                fields=["season", "partner"],
+                name="partner_quota_one_per_season",
+                violation_error_message=_("Cet organisme a déjà un quota pour cette saison."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_households__gt=0),
+                name="partner_quota_households_positive",
+                violation_error_message=_("Le nombre de ménages doit être plus grand que zéro."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_value_cents__gt=0),
+                name="partner_quota_value_positive",
+                violation_error_message=_("La valeur doit être plus grande que zéro."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,12 +74,10 @@ class PartnerQuota(models.Model):
         return self.season.program
 
     def clean(self) -> None:
-        if self.partner_id and self.season_id and (
-            self.partner.program_id != self.season.program_id or self.partner.kind not in Organization.PARTNER_KINDS
-        ):
+        if self.partner_id and self.season_id and (not self.partner.is_partner_in(self.season.program_id)):
             raise ValidationError(
-                    {"partner": _g("Choisissez un organisme partenaire ou un conseil de bande de ce programme.")}
-                )
+                {"partner": _g("Choisissez un organisme partenaire ou un conseil de bande de ce programme.")}
+            )
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -131,8 +138,11 @@ class Household(models.Model):
         verbose_name = _("ménage")
         verbose_name_plural = _("ménages")
         constraints = [
-            models.CheckConstraint(condition=Q(size__gte=1, size__lte=MAX_HOUSEHOLD_SIZE), name="household_size_in_range",
-                violation_error_message=_("Un ménage compte de 1 à 20 personnes."),),
+            models.CheckConstraint(
+                condition=Q(size__gte=1, size__lte=MAX_HOUSEHOLD_SIZE),
+                name="household_size_in_range",
+                violation_error_message=_("Un ménage compte de 1 à 20 personnes."),
+            ),
             models.CheckConstraint(
                 condition=Q(size=F("age_0_5") + F("age_6_17") + F("age_18_64") + F("age_65_plus")),
                 name="household_composition_adds_up",
@@ -160,9 +170,7 @@ class Household(models.Model):
             errors["flags"] = _g("Choisissez des situations dans la liste.")
         if self.season_id and self.program_id and self.season.program_id != self.program_id:
             errors["season"] = _g("Cette saison n'est pas celle de ce programme.")
-        if self.partner_id and self.program_id and (
-            self.partner.program_id != self.program_id or self.partner.kind not in Organization.PARTNER_KINDS
-        ):
+        if self.partner_id and self.program_id and (not self.partner.is_partner_in(self.program_id)):
             errors["partner"] = _g("Choisissez un organisme partenaire ou un conseil de bande de ce programme.")
         if errors:
             raise ValidationError(errors)
@@ -207,8 +215,11 @@ class DuplicateDismissal(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissal_unique_pair",
-                violation_error_message=_("Ces deux ménages sont déjà notés comme différents."),),
+            models.UniqueConstraint(
+                fields=["first", "second"],
+                name="duplicate_dismissal_unique_pair",
+                violation_error_message=_("Ces deux ménages sont déjà notés comme différents."),
+            ),
             models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_dismissal_ordered_pair"),
         ]
 

@@ -116,6 +116,11 @@ class Organization(models.Model):
 
     PARTNER_KINDS = (Kind.COMMUNITY_PARTNER, Kind.BAND_COUNCIL)
 
+    def is_partner_in(self, program_id: int) -> bool:
+        """A partner (community organization or band council) of that program: the ones that hold coupons
+        and enrol households."""
+        return self.program_id == program_id and self.kind in self.PARTNER_KINDS
+
 
 class Season(models.Model):
     """One run of a program: its dates, weeks, distribution rules and what coupons buy and where."""
