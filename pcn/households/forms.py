@@ -8,6 +8,7 @@ from pcn.households.models import MAX_HOUSEHOLD_SIZE, ConsentPurpose, Flag
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
 from pcn.programs.choices import Language
 from pcn.programs.forms import DateInput
+from pcn.programs.models import Organization
 
 YES_NO = [("yes", _("Oui")), ("no", _("Non"))]
 
@@ -140,3 +141,13 @@ class DistributionForm(MoveForm):
         if self.data.get("missed"):
             return forms.Form.clean(self)  # nothing to choose when nobody came
         return super().clean()
+
+
+class HouseholdMoveForm(forms.Form):
+    to_partner = forms.ModelChoiceField(label=_("Nouvel organisme"), queryset=None, empty_label=_("— Choisissez —"))
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_partner"].queryset = (
+            household.program.organizations.filter(kind__in=Organization.PARTNER_KINDS).exclude(pk=household.partner_id)
+        )

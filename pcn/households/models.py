@@ -126,6 +126,7 @@ class Household(models.Model):
     # HMAC-SHA256 (hex) of normalized identity fields, keyed by settings.HOUSEHOLD_IDENTITY_KEY; blank when
     # the worker typed none. The clear fields are never stored.
     identity_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    anonymized_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -256,3 +256,70 @@ def distribution_record(
     distribution.full_clean()
     distribution.save()
     return distribution
+
+
+@transaction.atomic
+def household_move(*, household: Household, to_partner: Organization, by) -> Household:
+    """Move a household to another partner of the program for the rest of the season. The coupons it holds
+    stay its own; its place at the old partner goes to that partner's waiting list. The new partner must
+    have a place (its waiting list comes first)."""
+    household = Household.objects.select_for_update().select_related("season", "partner").get(pk=household.pk)
+    if household.status != Household.Status.ACTIVE:
+        raise ValidationError(_("Seul un ménage inscrit peut changer d'organisme."))
+    if not to_partner.is_partner_in(household.program_id) or to_partner.pk == household.partner_id:
+        raise ValidationError({"to_partner": _("Choisissez un autre organisme partenaire de ce programme.")})
+    old_partner = household.partner
+    quota = _lock_quota(household.season, to_partner)
+    waiting = Household.objects.filter(season=household.season, partner=to_partner).waiting().exists()
+    if quota is None or waiting or not _has_place(quota, household.size):
+        raise ValidationError(
+            {"to_partner": _("« %(name)s » n'a pas de place libre pour ce ménage cette saison. Demandez à la "
+                             "coordination d'augmenter son quota.") % {"name": to_partner.name}}
+        )
+    household.partner = to_partner
+    household.save(update_fields=["partner"])
+    waitlist_promote(season=household.season, partner=old_partner)
+    return household
+
+
+def household_export(household: Household) -> dict:
+    """Everything the program keeps about a household, in a structured, common format (Law 25 portability).
+    There is no identity to export: the program never kept one."""
+    return {
+        "household": household.display_code,
+        "program": household.program.name,
+        "season": household.season.name,
+        "partner": household.partner.name,
+        "status": household.status,
+        "size": household.size,
+        "ages": {name: getattr(household, name) for name in COMPOSITION_FIELDS},
+        "flags": list(household.flags),
+        "community": household.community,
+        "language": household.language,
+        "enrolled_at": household.enrolled_at.isoformat(),
+        "anonymized_at": household.anonymized_at.isoformat() if household.anonymized_at else None,
+        "consents": [
+            {"purpose": c.purpose, "given": c.given, "recorded_at": c.recorded_at.isoformat()}
+            for c in household.consents.order_by("recorded_at", "pk")
+        ],
+        "distributions": [
+            {"period": d.period_number, "status": d.status, "due_cents": d.due_cents, "given_cents": d.given_cents,
+             "recorded_at": d.recorded_at.isoformat()}
+            for d in household.distributions.order_by("recorded_at", "pk")
+        ],
+    }
+
+
+@transaction.atomic
+def household_anonymize(*, household: Household, by) -> Household:
+    """At the household's request: drop what could point to it (the duplicate-check hash, situations,
+    community). Its pseudonymous code, size and the money history stay, so the season still adds up."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.anonymized_at:
+        raise ValidationError(_("Ce ménage a déjà été anonymisé."))
+    household.identity_hash = ""
+    household.flags = []
+    household.community = ""
+    household.anonymized_at = timezone.now()
+    household.save(update_fields=["identity_hash", "flags", "community", "anonymized_at"])
+    return household

@@ -3,7 +3,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from pcn.accounts.access import CONFIGURE, program_roles
 from pcn.accounts.shortcuts import render_program_page
 from pcn.households import selectors, services
 from pcn.households.access import get_household_for_user, get_season_partners_for_user, is_partner_worker_of
-from pcn.households.forms import DistributionForm, HouseholdEnrolForm, PartnerQuotaForm
+from pcn.households.forms import DistributionForm, HouseholdEnrolForm, HouseholdMoveForm, PartnerQuotaForm
 from pcn.households.models import Distribution, Household, PartnerQuota
 from pcn.lib.formfields import form_submit, posted
 from pcn.lib.money import format_cents
@@ -244,3 +245,51 @@ def _ranges(season, data):
     if data["how"] == DistributionForm.NUMBERS:
         return coupon_selectors.ranges_for_numbers(data["series"], data["numbers"])
     return coupon_selectors.ranges_for_codes(season, data["scanned"])
+
+
+@login_required
+def household_move(request, household_id: int):
+    """The household changes partner (it moved, or another organization suits it better)."""
+    household = get_household_for_user(request.user, household_id, write=True)
+    form = HouseholdMoveForm(posted(request), household=household)
+    moved = form_submit(
+        request, form, lambda: services.household_move(household=household, to_partner=form.cleaned_data["to_partner"],
+                                                       by=request.user)
+    )
+    if moved:
+        messages.success(request, _("Le ménage est maintenant suivi par « %(name)s ».")
+                         % {"name": form.cleaned_data["to_partner"].name})
+        return redirect("household_detail", household.pk)
+    return render_program_page(
+        request,
+        "form_page.html",
+        household.program,
+        {"form": form, "title": _("Changer d'organisme"),
+         "intro": _("Le ménage garde son code, ses coupons et son historique ; sa place chez l'organisme actuel va "
+                    "à sa liste d'attente."),
+         "cancel_url": reverse("household_detail", args=[household.pk])},
+    )
+
+
+@login_required
+def household_export(request, household_id: int):
+    """Portability (Law 25): the household's record as a JSON file, for the household on request."""
+    household = get_household_for_user(request.user, household_id, write=True)
+    response = JsonResponse(services.household_export(household), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="menage-{household.code}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def household_anonymize(request, household_id: int):
+    household = get_household_for_user(request.user, household_id, write=True)
+    try:
+        services.household_anonymize(household=household, by=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("C'est fait : ce qui pouvait désigner le ménage est effacé. Ses remises restent, "
+                                    "sans rien qui le nomme."))
+    return redirect("household_detail", household.pk)
