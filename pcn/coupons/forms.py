@@ -93,6 +93,10 @@ class MoveForm(forms.Form):
             del self.fields["to_partner"], self.fields["reason"]
             self.fields["from_partner"].required = True
             self.fields["from_partner"].label = _("Partenaire qui rend les coupons")
+        elif kind == Kind.SELL:  # to a citizen: from the central stock (a kiosk) or from a partner that sells
+            del self.fields["to_partner"], self.fields["reason"]
+            self.fields["from_partner"].label = _("Qui vend")
+            self.fields["from_partner"].empty_label = _("Le programme, depuis la réserve (kiosque)")
         elif kind == Kind.DISTRIBUTE:  # from the household's partner, to the household: both implied
             del self.fields["from_partner"], self.fields["to_partner"], self.fields["reason"]
         elif kind == Kind.VOID:

@@ -23,6 +23,7 @@ MOVES = {
     Kind.TRANSFER: (CouponStatus.PARTNER, CouponStatus.PARTNER),
     Kind.RETURN: (CouponStatus.PARTNER, CouponStatus.STOCK),
     Kind.VOID: (None, CouponStatus.VOID),  # from the stock or from a partner, as the caller says
+    Kind.SELL: (None, CouponStatus.SOLD),  # from the stock (a kiosk) or from a partner that sells
 }
 
 
@@ -179,8 +180,9 @@ def coupons_move(
     if kind not in MOVES:
         raise ValidationError(_("Ce déplacement n'existe pas."))
     from_status, to_status = MOVES[kind]
-    if kind == Kind.VOID:
+    if kind in (Kind.VOID, Kind.SELL):
         from_status = CouponStatus.PARTNER if from_partner else CouponStatus.STOCK
+    if kind == Kind.VOID:
         if reason not in CustodyEvent.Reason.values:
             raise ValidationError({"reason": _("Dites pourquoi ces coupons sont annulés : perdus, volés ou détruits.")})
     _check_partners(season, kind, from_partner, to_partner)

@@ -151,3 +151,23 @@ class HouseholdMoveForm(forms.Form):
         self.fields["to_partner"].queryset = (
             household.program.organizations.filter(kind__in=Organization.PARTNER_KINDS).exclude(pk=household.partner_id)
         )
+
+
+class PublicSaleForm(MoveForm):
+    """A sale to a citizen: which coupons, who sells, what the citizen paid, who pays the bonus."""
+
+    price_paid_cents = MoneyField(label=_("Prix payé par la personne"), help_text=_("Par exemple 20,00 pour 30 $ de coupons."))
+    funding_source = forms.CharField(
+        label=_("Bonification payée par"), max_length=200,
+        help_text=_("La subvention ou la campagne qui paie la différence, par exemple « Sociofinancement 2026 »."),
+    )
+
+    def __init__(self, *args, season, partners, staff: bool, **kwargs):
+        super().__init__(*args, season=season, kind=CustodyEvent.Kind.SELL, **kwargs)
+        self.fields["how"].initial = self.CODES
+        if not staff:  # a partner's worker sells from their partner's coupons
+            self.fields["from_partner"].queryset = self.fields["from_partner"].queryset.filter(
+                pk__in=[p.pk for p in partners]
+            )
+            self.fields["from_partner"].required = True
+            self.fields["from_partner"].empty_label = None

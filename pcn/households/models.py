@@ -262,3 +262,40 @@ class Distribution(models.Model):
     @property
     def program(self):
         return self.household.program
+
+
+class PublicSale(models.Model):
+    """Coupons sold to a citizen (« volet grand public »): the same coupons as everyone's. The price paid is
+    revenue; the difference up to the face value (the bonus) is charged to a funding line. Append-only."""
+
+    season = models.ForeignKey("programs.Season", on_delete=models.PROTECT, related_name="public_sales")
+    seller = models.ForeignKey(
+        Organization, verbose_name=_("vendu par"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("Vide : vendu par le programme, depuis la réserve (un kiosque au marché)."),
+    )
+    price_paid_cents = models.PositiveIntegerField(_("prix payé"))
+    face_value_cents = models.PositiveIntegerField(_("valeur des coupons"))
+    bonus_cents = models.PositiveIntegerField(_("bonification"))
+    funding_source = models.CharField(_("bonification payée par"), max_length=200)
+    event = models.OneToOneField("coupons.CustodyEvent", on_delete=models.PROTECT, related_name="public_sale")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("vente au grand public")
+        verbose_name_plural = _("ventes au grand public")
+        constraints = [
+            models.CheckConstraint(condition=Q(price_paid_cents__gt=0), name="public_sale_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price_paid_cents__lte=F("face_value_cents")), name="public_sale_price_at_most_face_value"
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_cents=F("face_value_cents") - F("price_paid_cents")),
+                name="public_sale_bonus_is_the_difference",
+            ),
+        ]
+
+    @property
+    def program(self):
+        return self.season.program

@@ -21,6 +21,7 @@ from pcn.households.models import (
     DuplicateDismissal,
     Household,
     PartnerQuota,
+    PublicSale,
 )
 from pcn.lib.money import format_cents
 from pcn.programs.entitlements import entitlement_per_period_cents, period_on, season_entitlement_cents
@@ -323,3 +324,32 @@ def household_anonymize(*, household: Household, by) -> Household:
     household.anonymized_at = timezone.now()
     household.save(update_fields=["identity_hash", "flags", "community", "anonymized_at"])
     return household
+
+
+@transaction.atomic
+def public_sale_record(
+    *, season: Season, ranges: list[tuple[int, int, int]], price_paid_cents: int, funding_source: str,
+    seller: Organization | None = None, by,
+) -> PublicSale:
+    """Sell coupons to a citizen: they leave the seller's hands (a partner, or the central stock for a kiosk)
+    in the custody ledger; the price is revenue and the bonus up to the face value is charged to
+    `funding_source`. Nothing on the coupons says they were sold."""
+    if not funding_source.strip():
+        raise ValidationError({"funding_source": _("Dites qui paie la bonification, par exemple la campagne de "
+                                                   "sociofinancement.")})
+    if price_paid_cents <= 0:
+        raise ValidationError({"price_paid_cents": _("Le prix payé doit être plus grand que zéro.")})
+    event = coupons_move(season=season, kind=CustodyEvent.Kind.SELL, ranges=ranges, from_partner=seller, by=by)
+    if price_paid_cents > event.value_cents:
+        raise ValidationError(
+            {"price_paid_cents": _("Le prix payé (%(price)s) dépasse la valeur des coupons (%(face)s).")
+             % {"price": format_cents(price_paid_cents), "face": format_cents(event.value_cents)}}
+        )
+    sale = PublicSale(
+        season=season, seller=seller, price_paid_cents=price_paid_cents, face_value_cents=event.value_cents,
+        bonus_cents=event.value_cents - price_paid_cents, funding_source=funding_source.strip(), event=event,
+        recorded_by=by,
+    )
+    sale.full_clean()
+    sale.save()
+    return sale

@@ -7,6 +7,7 @@ urlpatterns = [
     path("seasons/<int:season_id>/households/", views.household_list, name="household_list"),
     path("seasons/<int:season_id>/households/new/", views.household_enrol, name="household_enrol"),
     path("seasons/<int:season_id>/distribution-sheet/", views.distribution_sheet, name="distribution_sheet"),
+    path("seasons/<int:season_id>/public-sales/", views.public_sales, name="public_sales"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("households/<int:household_id>/leave/", views.household_leave, name="household_leave"),
     path("households/<int:household_id>/distribute/", views.household_distribute, name="household_distribute"),

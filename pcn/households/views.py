@@ -2,8 +2,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,8 +17,14 @@ from pcn.accounts.access import CONFIGURE, program_roles
 from pcn.accounts.shortcuts import render_program_page
 from pcn.households import selectors, services
 from pcn.households.access import get_household_for_user, get_season_partners_for_user, is_partner_worker_of
-from pcn.households.forms import DistributionForm, HouseholdEnrolForm, HouseholdMoveForm, PartnerQuotaForm
-from pcn.households.models import Distribution, Household, PartnerQuota
+from pcn.households.forms import (
+    DistributionForm,
+    HouseholdEnrolForm,
+    HouseholdMoveForm,
+    PartnerQuotaForm,
+    PublicSaleForm,
+)
+from pcn.households.models import Distribution, Household, PartnerQuota, PublicSale
 from pcn.lib.formfields import form_submit, posted
 from pcn.lib.money import format_cents
 from pcn.programs.access import get_season_for_user
@@ -293,3 +299,38 @@ def household_anonymize(request, household_id: int):
         messages.success(request, _("C'est fait : ce qui pouvait désigner le ménage est effacé. Ses remises restent, "
                                     "sans rien qui le nomme."))
     return redirect("household_detail", household.pk)
+
+
+@login_required
+def public_sales(request, season_id: int):
+    """The « volet grand public »: record a sale of coupons to a citizen, and see the season's sales."""
+    season, partners = get_season_partners_for_user(request.user, season_id, write=True)
+    staff = bool(program_roles(request.user, season.program) & CONFIGURE)
+    form = PublicSaleForm(posted(request), season=season, partners=partners, staff=staff)
+
+    def record():
+        data = form.cleaned_data
+        return services.public_sale_record(
+            season=season, ranges=_ranges(season, data), price_paid_cents=data["price_paid_cents"],
+            funding_source=data["funding_source"], seller=data.get("from_partner"), by=request.user,
+        )
+
+    sale = form_submit(request, form, record)
+    if sale:
+        messages.success(
+            request,
+            _("Vente enregistrée : %(face)s de coupons pour %(price)s ; bonification de %(bonus)s.")
+            % {"face": format_cents(sale.face_value_cents), "price": format_cents(sale.price_paid_cents),
+               "bonus": format_cents(sale.bonus_cents)},
+        )
+        return redirect("public_sales", season.pk)
+    sales = PublicSale.objects.filter(season=season).select_related("seller")
+    if not staff:
+        sales = sales.filter(seller__in=partners)
+    totals = sales.aggregate(price=Sum("price_paid_cents"), face=Sum("face_value_cents"), bonus=Sum("bonus_cents"))
+    return render_program_page(
+        request,
+        "households/public_sales.html",
+        season.program,
+        {"season": season, "form": form, "sales": sales[:50], "totals": totals},
+    )

@@ -14,7 +14,6 @@ from pcn.markets.forms import AuthorizationActionForm, MarketForm, OpeningHoursF
 from pcn.markets.models import Market, SalePoint, Vendor
 from pcn.programs.access import get_program_for_user, get_season_for_user
 
-
 # Markets
 
 

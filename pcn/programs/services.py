@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pcn.lib.money import MAX_AMOUNT_CENTS
-
 from pcn.programs.models import CouponClass, Denomination, EntitlementRow, Organization, Program, Season
 
 

@@ -25,7 +25,6 @@ from pcn.programs.forms import (
 )
 from pcn.programs.models import CouponClass, Organization, Program, Season
 
-
 # Network
 
 

@@ -1,12 +1,11 @@
 """Issuing and moving coupons: every rule refuses with a clear message and changes nothing."""
 
 from io import StringIO
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from unittest import mock
-
 from django.test import TestCase, TransactionTestCase
 
 from pcn.coupons import codes
