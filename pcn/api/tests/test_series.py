@@ -178,7 +178,7 @@ class SeriesApiTest(ApiTestCase):
         data = response.json()
         self.assertEqual(data["id"], series.pk)
         self.assertEqual(data["coupons_by_status"],
-                         {"stock": 14, "partner": 5, "household": 0, "redeemed": 0, "expired": 0, "void": 1})
+                         {"stock": 14, "partner": 5, "household": 0, "sold": 0, "redeemed": 0, "expired": 0, "void": 1})
 
     def test_the_detail_of_another_program_series_is_404(self):
         series = issue(self.other, count=2)
