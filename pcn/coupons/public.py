@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from pcn.coupons import codes
 from pcn.coupons.models import Coupon, CouponStatus, Series
+from pcn.households.models import Card
 from pcn.markets.models import SalePoint
 
 
@@ -69,8 +70,9 @@ def coupon_check(request, code: str = ""):
     if typed:
         if _limited(request):
             return render(request, "coupons/check.html", {"limited": True}, status=429)
+        card_prefix = typed.strip()[:2].upper() == "C-"  # a household's digital card, printed « C-XXXX-… »
         try:
-            canonical = codes.normalize(typed)
+            canonical = codes.normalize(typed.strip()[2:] if card_prefix else typed)
         except codes.CodeFormatError as error:
             context["format_error"] = error.reason
             _count_failure(request)
@@ -80,7 +82,12 @@ def coupon_check(request, code: str = ""):
                 .filter(code=canonical)
                 .first()
             )
-            if coupon is None:
+            card = None if coupon else Card.objects.select_related("household__season__program").filter(
+                code=canonical
+            ).first()
+            if card is not None:
+                context.update(card=card, code_display=card.display_code)
+            elif coupon is None:
                 context["unknown"] = True
                 _count_failure(request)
             else:

@@ -299,3 +299,55 @@ class PublicSale(models.Model):
     @property
     def program(self):
         return self.season.program
+
+
+class Card(models.Model):
+    """A household's digital card (where the season allows cards): a printed code and QR, and a balance
+    credited at each distribution period. Paper coupons and cards coexist in a program."""
+
+    household = models.OneToOneField(Household, on_delete=models.PROTECT, related_name="card")
+    code = models.CharField(_("code de la carte"), max_length=12, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("carte")
+        verbose_name_plural = _("cartes")
+
+    @property
+    def program(self):
+        return self.household.program
+
+    @property
+    def display_code(self) -> str:
+        return "C-" + codes.display(self.code)
+
+    @property
+    def balance_cents(self) -> int:
+        totals = dict(self.entries.values_list("kind").annotate(total=models.Sum("amount_cents")).order_by())
+        return totals.get(CardEntry.Kind.CREDIT, 0) - totals.get(CardEntry.Kind.DEBIT, 0)
+
+
+class CardEntry(models.Model):
+    """A credit (a period's entitlement) or a debit (a purchase, from the stall page) on a card. Append-only:
+    a correction is a new entry."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Crédit")
+        DEBIT = "debit", _("Achat")
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    amount_cents = models.PositiveIntegerField()
+    period_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["card", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="card_entry_amount_positive"),
+            models.UniqueConstraint(
+                fields=["card", "period_number"], condition=Q(kind="credit"), name="card_credited_once_per_period",
+                violation_error_message=_("Cette carte a déjà été créditée pour cette période."),
+            ),
+        ]

@@ -11,10 +11,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pcn.coupons.codes import new_code
 from pcn.coupons.models import CustodyEvent
 from pcn.coupons.services import coupons_move
 from pcn.households.identity import identity_hash
 from pcn.households.models import (
+    Card,
+    CardEntry,
     Consent,
     ConsentPurpose,
     Distribution,
@@ -353,3 +356,43 @@ def public_sale_record(
     sale.full_clean()
     sale.save()
     return sale
+
+
+@transaction.atomic
+def card_issue(*, household: Household, by) -> Card:
+    """Give an enrolled household a digital card, where its season allows cards."""
+    household = Household.objects.select_for_update().select_related("season").get(pk=household.pk)
+    if not household.season.cards_enabled:
+        raise ValidationError(_("Cette saison n'offre pas de cartes numériques : le ménage reçoit des coupons papier."))
+    if household.status != Household.Status.ACTIVE:
+        raise ValidationError(_("Seul un ménage inscrit reçoit une carte."))
+    if Card.objects.filter(household=household).exists():
+        raise ValidationError(_("Ce ménage a déjà une carte."))
+    card = Card(household=household, code=new_code())
+    card.full_clean()
+    card.save()
+    return card
+
+
+@transaction.atomic
+def card_credit_period(*, card: Card, day, by) -> CardEntry:
+    """Credit the card with the household's entitlement for the period `day` falls in, once per period
+    (a database constraint; the card row is locked)."""
+    card = Card.objects.select_for_update().select_related("household__season").get(pk=card.pk)
+    household = card.household
+    period = period_on(household.season, day)
+    if period is None:
+        raise ValidationError(_("Cette date n'est dans aucune période de remise de la saison."))
+    if household.status != Household.Status.ACTIVE:
+        raise ValidationError(_("Ce ménage n'est pas inscrit en ce moment (liste d'attente ou départ) : "
+                                "il ne reçoit pas de coupons."))
+    if card.entries.filter(kind=CardEntry.Kind.CREDIT, period_number=period.number).exists():
+        raise ValidationError(_("Cette carte a déjà été créditée pour cette période."))
+    if timezone.localdate(household.enrolled_at) > period.starts_on:
+        raise ValidationError(_("Inscrit pendant cette période : première remise à la prochaine."))
+    amount = entitlement_per_period_cents(season=household.season, household_size=household.size)
+    entry = CardEntry(card=card, kind=CardEntry.Kind.CREDIT, amount_cents=amount, period_number=period.number,
+                      recorded_by=by)
+    entry.full_clean()
+    entry.save()
+    return entry

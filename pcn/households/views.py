@@ -334,3 +334,22 @@ def public_sales(request, season_id: int):
         season.program,
         {"season": season, "form": form, "sales": sales[:50], "totals": totals},
     )
+
+
+@require_POST
+@login_required
+def household_card(request, household_id: int):
+    """Give the household a digital card, or credit it for today's period."""
+    household = get_household_for_user(request.user, household_id, write=True)
+    try:
+        if request.POST.get("action") == "credit" and hasattr(household, "card"):
+            entry = services.card_credit_period(card=household.card, day=timezone.localdate(), by=request.user)
+            messages.success(request, _("La carte est créditée de %(amount)s pour cette période.")
+                             % {"amount": format_cents(entry.amount_cents)})
+        else:
+            card = services.card_issue(household=household, by=request.user)
+            messages.success(request, _("Carte créée : %(code)s. Imprimez-la ou écrivez ce code sur la carte du ménage.")
+                             % {"code": card.display_code})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("household_detail", household.pk)

@@ -49,6 +49,7 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
             "coupons_valid_from",
             "coupons_valid_until",
             "accepted_sale_point_kinds",
+            "cards_enabled",
         ]
         widgets = {
             "starts_on": DateInput(),

@@ -146,6 +146,11 @@ class Season(models.Model):
     coupons_valid_from = models.DateField(_("coupons valides à partir du"))
     coupons_valid_until = models.DateField(_("coupons valides jusqu'au"))
     accepted_sale_point_kinds = models.JSONField(_("lieux où les coupons sont acceptés"), default=list, blank=True)
+    cards_enabled = models.BooleanField(
+        _("cartes numériques"),
+        default=False,
+        help_text=_("Un ménage peut recevoir une carte avec un solde crédité à chaque remise, au lieu de coupons papier."),
+    )
 
     class Meta:
         ordering = ["program", "-starts_on"]
