@@ -141,10 +141,13 @@ def household_enrol(
 
 @transaction.atomic
 def consent_record(*, household: Household, purpose: str, given: bool, by) -> Consent:
-    """Append a consent decision (the latest row per purpose is the one in force)."""
+    """Append a consent decision (the latest row per purpose is the one in force). Withdrawing the consent to
+    take part means leaving the program: the household's place goes to the waiting list."""
     consent = Consent(household=household, purpose=purpose, given=given, recorded_by=by)
     consent.full_clean()
     consent.save()
+    if purpose == ConsentPurpose.PARTICIPATION and not given and household.status != Household.Status.LEFT:
+        household_leave(household=household, by=by)
     return consent
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("households/<int:household_id>/distribute/", views.household_distribute, name="household_distribute"),
     path("households/<int:household_id>/move/", views.household_move, name="household_move"),
     path("households/<int:household_id>/card/", views.household_card, name="household_card"),
+    path("households/<int:household_id>/consent/", views.household_consent, name="household_consent"),
     path("households/<int:household_id>/export/", views.household_export, name="household_export"),
     path("households/<int:household_id>/anonymize/", views.household_anonymize, name="household_anonymize"),
     path(

@@ -24,7 +24,7 @@ from pcn.households.forms import (
     PartnerQuotaForm,
     PublicSaleForm,
 )
-from pcn.households.models import Distribution, Household, PartnerQuota, PublicSale
+from pcn.households.models import ConsentPurpose, Distribution, Household, PartnerQuota, PublicSale
 from pcn.lib.formfields import form_submit, posted
 from pcn.lib.money import format_cents
 from pcn.programs.access import get_season_for_user
@@ -141,6 +141,10 @@ def household_detail(request, household_id: int):
             "can_write": can_write,
             "consents": household.consents.select_related("recorded_by"),
             "distributions": household.distributions.all(),
+            "current_consents": [
+                (purpose, label, household.current_consents().get(purpose))
+                for purpose, label in ConsentPurpose.choices
+            ],
             # Who the other household is, and where, is for the coordination only: a partner's worker
             # learns that a similar enrolment may exist, never another partner's household.
             "duplicates": duplicates if roles & CONFIGURE else [],
@@ -352,4 +356,23 @@ def household_card(request, household_id: int):
                              % {"code": card.display_code})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("household_detail", household.pk)
+
+
+@require_POST
+@login_required
+def household_consent(request, household_id: int):
+    """The household changes its mind about one purpose (a new consent row; the history stays)."""
+    household = get_household_for_user(request.user, household_id, write=True)
+    purpose = request.POST.get("purpose", "")
+    given = request.POST.get("given") == "yes"
+    if purpose not in ConsentPurpose.values:
+        messages.error(request, _("Choisissez pour quoi le ménage change d'avis."))
+        return redirect("household_detail", household.pk)
+    services.consent_record(household=household, purpose=purpose, given=given, by=request.user)
+    if purpose == ConsentPurpose.PARTICIPATION and not given:
+        messages.info(request, _("Le ménage ne participe plus : il quitte le programme et sa place est offerte à la "
+                                 "liste d'attente."))
+    else:
+        messages.success(request, _("Sa réponse est notée."))
     return redirect("household_detail", household.pk)

@@ -82,3 +82,30 @@ class Law25Test(TestCase):
         worker = make_user("julie", role=Role.PARTNER_WORKER, program=self.w["program"], organization=self.other)
         self.client.force_login(worker)
         self.assertEqual(self.client.get(reverse("household_export", args=[self.household.pk])).status_code, 404)
+
+
+class ConsentChangeTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = make_world("Kamouraska")
+        cls.coordinator = make_user("coordo", role=Role.COORDINATOR, program=cls.w["program"])
+        quota(cls.w, households=1)
+        cls.household = enrol(cls.w, cls.coordinator, size=1)
+        cls.waiting = enrol(cls.w, cls.coordinator, size=1)
+
+    def test_a_household_changes_its_mind_and_the_history_stays(self):
+        self.client.force_login(self.coordinator)
+        url = reverse("household_consent", args=[self.household.pk])
+        response = self.client.post(url, {"purpose": "research", "given": "yes"}, follow=True)
+        self.assertContains(response, "Sa réponse est notée.")
+        self.assertTrue(self.household.current_consents()["research"].given)
+        self.assertEqual(self.household.consents.filter(purpose="research").count(), 2)
+
+    def test_withdrawing_participation_means_leaving_and_frees_the_place(self):
+        self.client.force_login(self.coordinator)
+        url = reverse("household_consent", args=[self.household.pk])
+        response = self.client.post(url, {"purpose": "participation", "given": "no"}, follow=True)
+        self.assertContains(response, "il quitte le programme")
+        self.household.refresh_from_db()
+        self.waiting.refresh_from_db()
+        self.assertEqual((self.household.status, self.waiting.status), ("left", "active"))
