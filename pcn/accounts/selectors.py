@@ -37,7 +37,7 @@ class ProgramCard:
 
 
 # A coupon in one of these places has left the central stock for a partner (and maybe gone further).
-HANDED_OUT = [CouponStatus.PARTNER, CouponStatus.HOUSEHOLD, CouponStatus.REDEEMED]
+HANDED_OUT = [CouponStatus.PARTNER, CouponStatus.HOUSEHOLD, CouponStatus.SOLD, CouponStatus.REDEEMED]
 
 
 def program_setup_steps(program: Program, season) -> list[Step]:

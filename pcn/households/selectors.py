@@ -55,7 +55,7 @@ def distribution_sheet(*, season: Season, partner: Organization, day: datetime.d
     if period is None:
         return sheet
     households = Household.objects.filter(season=season, partner=partner).active().order_by("code")
-    for household in households:
+    for household in households.filter(card__isnull=True):  # card households are credited, not handed coupons
         if timezone.localdate(household.enrolled_at) > period.starts_on:
             sheet.lines.append(SheetLine(household, 0, {}, joins_next_period=True))
             continue

@@ -154,8 +154,9 @@ def consent_record(*, household: Household, purpose: str, given: bool, by) -> Co
 @transaction.atomic
 def household_leave(*, household: Household, by) -> list[Household]:
     """The household leaves; its place, if it had one, goes to the waiting list. Returns those promoted."""
-    _lock_quota(household.season, household.partner)
+    # Locking order everywhere: the household row first, then quota rows.
     household = Household.objects.select_for_update().get(pk=household.pk)
+    _lock_quota(household.season, household.partner)
     if household.status == Household.Status.LEFT:
         raise ValidationError(_("Ce ménage a déjà quitté le programme."))
     had_place = household.status == Household.Status.ACTIVE
@@ -239,7 +240,13 @@ def distribution_record(
     already = sum(
         household.distributions.filter(period_number=period.number).values_list("given_cents", flat=True)
     )
+    if hasattr(household, "card") and household.card.entries.filter(
+        kind=CardEntry.Kind.CREDIT, period_number=period.number
+    ).exists():
+        raise ValidationError(_("Ce ménage a déjà reçu cette période sur sa carte : pas de coupons papier en plus."))
     if missed:
+        if household.distributions.filter(period_number=period.number).exists():
+            raise ValidationError(_("Une remise est déjà notée pour ce ménage et cette période."))
         distribution = Distribution(household=household, period_number=period.number, due_cents=due,
                                     given_cents=0, status=Distribution.Status.MISSED, note=note, recorded_by=by)
         distribution.full_clean()
@@ -251,6 +258,9 @@ def distribution_record(
         season=season, kind=CustodyEvent.Kind.DISTRIBUTE, ranges=ranges, from_partner=household.partner,
         to_household=household, note=note, by=by,
     )
+    if due == 0:
+        raise ValidationError(_("Ce ménage s'est inscrit pendant cette période : sa première remise sera à la "
+                                "prochaine période."))
     if already + event.value_cents > due:
         raise ValidationError(
             _("Ces coupons valent %(given)s, mais le ménage n'a droit qu'à %(left)s de plus pour cette période. "
@@ -309,6 +319,22 @@ def household_export(household: Household) -> dict:
             {"purpose": c.purpose, "given": c.given, "recorded_at": c.recorded_at.isoformat()}
             for c in household.consents.order_by("recorded_at", "pk")
         ],
+        "coupons_held": {
+            "count": household.coupons.filter(status="household").count(),
+            "value_cents": sum(household.coupons.filter(status="household").values_list("value_cents", flat=True)),
+        },
+        "card": (
+            {
+                "code": household.card.display_code,
+                "balance_cents": household.card.balance_cents,
+                "entries": [
+                    {"kind": e.kind, "amount_cents": e.amount_cents, "period": e.period_number,
+                     "recorded_at": e.recorded_at.isoformat()}
+                    for e in household.card.entries.all()
+                ],
+            }
+            if hasattr(household, "card") else None
+        ),
         "distributions": [
             {"period": d.period_number, "status": d.status, "due_cents": d.due_cents, "given_cents": d.given_cents,
              "recorded_at": d.recorded_at.isoformat()}
@@ -329,6 +355,7 @@ def household_anonymize(*, household: Household, by) -> Household:
     household.community = ""
     household.anonymized_at = timezone.now()
     household.save(update_fields=["identity_hash", "flags", "community", "anonymized_at"])
+    household.distributions.exclude(note="").update(note="")  # a note a worker typed could name someone
     return household
 
 
@@ -389,10 +416,15 @@ def card_credit_period(*, card: Card, day, by) -> CardEntry:
     if household.status != Household.Status.ACTIVE:
         raise ValidationError(_("Ce ménage n'est pas inscrit en ce moment (liste d'attente ou départ) : "
                                 "il ne reçoit pas de coupons."))
+    if not household.season.cards_enabled:
+        raise ValidationError(_("Cette saison n'offre pas de cartes numériques : le ménage reçoit des coupons papier."))
     if card.entries.filter(kind=CardEntry.Kind.CREDIT, period_number=period.number).exists():
         raise ValidationError(_("Cette carte a déjà été créditée pour cette période."))
+    if household.distributions.filter(period_number=period.number, given_cents__gt=0).exists():
+        raise ValidationError(_("Ce ménage a déjà reçu des coupons papier pour cette période : pas de crédit en plus."))
     if timezone.localdate(household.enrolled_at) > period.starts_on:
-        raise ValidationError(_("Inscrit pendant cette période : première remise à la prochaine."))
+        raise ValidationError(_("Ce ménage s'est inscrit pendant cette période : sa carte sera créditée à partir "
+                                "de la prochaine."))
     amount = entitlement_per_period_cents(season=household.season, household_size=household.size)
     entry = CardEntry(card=card, kind=CardEntry.Kind.CREDIT, amount_cents=amount, period_number=period.number,
                       recorded_by=by)

@@ -261,6 +261,8 @@ def _ranges(season, data):
 def household_move(request, household_id: int):
     """The household changes partner (it moved, or another organization suits it better)."""
     household = get_household_for_user(request.user, household_id, write=True)
+    if not program_roles(request.user, household.program) & CONFIGURE:
+        raise Http404  # moving uses another partner's places: the coordination decides
     form = HouseholdMoveForm(posted(request), household=household)
     moved = form_submit(
         request, form, lambda: services.household_move(household=household, to_partner=form.cleaned_data["to_partner"],

@@ -68,3 +68,22 @@ class CardTest(TestCase):
         credited = self.client.post(url, {"action": "credit"}, follow=True)
         self.assertContains(credited, "La carte est créditée de 35,00\u00a0$ pour cette période.")
         self.assertContains(credited, "Solde : 35,00\u00a0$")
+
+    def test_a_period_is_paid_once_on_paper_or_on_the_card_never_both(self):
+        from pcn.coupons.models import CustodyEvent
+        from pcn.coupons.services import coupons_move
+        from pcn.coupons.tests.factories import issue
+        from pcn.households.services import distribution_record
+
+        self.w["coordinator"] = self.coordinator
+        series = issue(self.w, count=10, valid_from=self.w["season"].coupons_valid_from,
+                       valid_until=self.w["season"].coupons_valid_until)
+        coupons_move(season=self.w["season"], kind=CustodyEvent.Kind.ALLOCATE, ranges=[(series.pk, 1, 10)],
+                     to_partner=self.w["partner"], by=self.coordinator)
+        card = card_issue(household=self.household, by=self.coordinator)
+        card_credit_period(card=card, day=timezone.localdate(), by=self.coordinator)
+        with self.assertRaises(ValidationError) as refused:
+            distribution_record(household=self.household, day=timezone.localdate(), ranges=[(series.pk, 1, 7)],
+                                by=self.coordinator)
+        self.assertIn("déjà reçu cette période sur sa carte", " ".join(refused.exception.messages))
+        self.assertFalse(self.household.coupons.exists())

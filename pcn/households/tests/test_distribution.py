@@ -91,6 +91,12 @@ class DistributionTest(TestCase):
         missed = distribution_record(household=self.small, day=datetime.date(2026, 6, 20), missed=True, by=self.worker)
         self.assertEqual((missed.status, missed.given_cents, missed.due_cents), ("missed", 0, 2500))
 
+    def test_a_period_already_given_cannot_also_be_missed(self):
+        self.give(self.small, datetime.date(2026, 6, 13), 1, 5)
+        with self.assertRaises(ValidationError):
+            distribution_record(household=self.small, day=datetime.date(2026, 6, 14), missed=True, by=self.worker)
+        self.assertEqual(Distribution.objects.count(), 1)
+
     def test_a_waiting_household_receives_nothing(self):
         with self.assertRaises(ValidationError):
             self.give(self.waiting, datetime.date(2026, 6, 13), 1, 7)
