@@ -116,7 +116,7 @@ def home_party_memberships(user) -> dict[str, list]:
             parties["partners"].append({"organization": m.organization, "season": season,
                                         "rows": list(season.entitlement_rows.all()) if season else []})
         elif m.role == Role.MARKET_MANAGER and m.market_id:
-            parties["markets"].append({"market": m.market})
+            parties["markets"].append({"market": m.market, "season": season_in_focus(m.program, today)})
         elif m.role == Role.VENDOR and m.vendor_id:
             season = season_in_focus(m.program, today)
             authorized = season is not None and vendor_is_authorized(vendor=m.vendor, season=season)

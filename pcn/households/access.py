@@ -50,3 +50,16 @@ def get_season_partners_for_user(user, season_id: int, *, write: bool = False) -
     if not mine:
         raise Http404
     return season, mine
+
+
+SELLERS = CONFIGURE | {Role.MARKET_MANAGER, Role.PARTNER_WORKER}
+
+
+def get_season_for_seller(user, season_id: int) -> Season:
+    """A season where the user may sell coupons to the public: the coordination, market managers (the kiosk)
+    and partner workers (from their partner's coupons)."""
+    season = Season.objects.select_related("program__network").filter(pk=season_id).first()
+    if season is None:
+        raise Http404
+    check_program_access(user, season.program, roles=SELLERS)
+    return season

@@ -14,9 +14,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pcn.accounts.access import CONFIGURE, program_roles
+from pcn.accounts.models import Role
+from pcn.programs.models import Organization
 from pcn.accounts.shortcuts import render_program_page
 from pcn.households import selectors, services
-from pcn.households.access import get_household_for_user, get_season_partners_for_user, is_partner_worker_of
+from pcn.households.access import (
+    get_household_for_user,
+    get_season_for_seller,
+    get_season_partners_for_user,
+    is_partner_worker_of,
+)
 from pcn.households.forms import (
     DistributionForm,
     HouseholdEnrolForm,
@@ -309,10 +316,22 @@ def household_anonymize(request, household_id: int):
 
 @login_required
 def public_sales(request, season_id: int):
-    """The « volet grand public »: record a sale of coupons to a citizen, and see the season's sales."""
-    season, partners = get_season_partners_for_user(request.user, season_id, write=True)
-    staff = bool(program_roles(request.user, season.program) & CONFIGURE)
+    """The « volet grand public »: record a sale of coupons to a citizen, and see the season's sales. The
+    coordination and market managers (the kiosk at the market) sell from the central stock; a partner's
+    workers sell from their partner's coupons."""
+    season = get_season_for_seller(request.user, season_id)
+    roles = program_roles(request.user, season.program)
+    kiosk = bool(roles & (CONFIGURE | {Role.MARKET_MANAGER}))
+    if kiosk:
+        partners = [] if not roles & CONFIGURE else list(
+            season.program.organizations.filter(kind__in=Organization.PARTNER_KINDS)
+        )
+    else:
+        season, partners = get_season_partners_for_user(request.user, season_id, write=True)
+    staff = kiosk
     form = PublicSaleForm(posted(request), season=season, partners=partners, staff=staff)
+    if kiosk and not roles & CONFIGURE:  # a market manager sells from the central stock only
+        form.fields["from_partner"].queryset = form.fields["from_partner"].queryset.none()
 
     def record():
         data = form.cleaned_data
@@ -331,8 +350,8 @@ def public_sales(request, season_id: int):
         )
         return redirect("public_sales", season.pk)
     sales = PublicSale.objects.filter(season=season).select_related("seller")
-    if not staff:
-        sales = sales.filter(seller__in=partners)
+    if not roles & CONFIGURE:
+        sales = sales.filter(seller__in=partners) if partners else sales.filter(seller__isnull=True)
     totals = sales.aggregate(price=Sum("price_paid_cents"), face=Sum("face_value_cents"), bonus=Sum("bonus_cents"))
     return render_program_page(
         request,

@@ -68,3 +68,17 @@ class PublicSaleTest(TestCase):
                                           "price_paid_cents": "5", "funding_source": "x"})
         self.assertContains(response, "Ce champ est obligatoire.")  # no central stock for a partner's worker
         self.assertFalse(PublicSale.objects.exists())
+
+    def test_a_market_manager_sells_from_the_kiosk(self):
+        manager = make_user("marc", role=Role.MARKET_MANAGER, program=self.w["program"], market=self.w["market"])
+        self.client.force_login(manager)
+        url = reverse("public_sales", args=[self.w["season"].pk])
+        response = self.client.post(url, {"how": "numbers", "series": self.series.pk, "numbers": "1-6",
+                                          "price_paid_cents": "20", "funding_source": "Sociofinancement"}, follow=True)
+        self.assertContains(response, "Vente enregistrée : 30,00\u00a0$ de coupons pour 20,00\u00a0$")
+        self.assertIsNone(PublicSale.objects.get().seller)
+        refused = self.client.post(url, {"how": "numbers", "series": self.series.pk, "numbers": "11-12",
+                                         "from_partner": self.w["partner"].pk, "price_paid_cents": "5",
+                                         "funding_source": "x"})
+        self.assertContains(refused, "Sélectionnez un choix valide.")  # not from a partner's coupons
+        self.assertEqual(PublicSale.objects.count(), 1)
