@@ -70,7 +70,7 @@ def coupon_check(request, code: str = ""):
     if typed:
         if _limited(request):
             return render(request, "coupons/check.html", {"limited": True}, status=429)
-        card_prefix = typed.strip()[:2].upper() == "C-"  # a household's digital card, printed « C-XXXX-… »
+        card_prefix = typed.strip()[:2].upper() == "C-"  # a household's digital card, printed « C-K7M2-… »
         try:
             canonical = codes.normalize(typed.strip()[2:] if card_prefix else typed)
         except codes.CodeFormatError as error:
