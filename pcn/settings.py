@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pcn.tasks",
     "pcn.coupons",
     "pcn.households",
+    "pcn.redemptions",
     "pcn.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -159,6 +159,7 @@ class CustodyEvent(models.Model):
         TRANSFER = "transfer", _("Transfert entre partenaires")
         RETURN = "return", _("Retour en réserve")
         VOID = "void", _("Annulation")
+        REDEEM = "redeem", _("Échange chez un marchand")
 
     class Reason(models.TextChoices):
         LOST = "lost", _("Perdu")

@@ -151,6 +151,23 @@ class Season(models.Model):
         default=False,
         help_text=_("Un ménage peut recevoir une carte avec un solde crédité à chaque remise, au lieu de coupons papier."),
     )
+    accept_unissued = models.BooleanField(
+        _("accepter les coupons jamais remis"),
+        default=False,
+        help_text=_("Un coupon encore en réserve ou chez un partenaire est accepté au kiosque et signalé, au lieu "
+                    "d'être refusé."),
+    )
+    card_offline_cap_cents = models.PositiveIntegerField(
+        _("plafond d'un achat par carte hors ligne"),
+        default=2000,
+        help_text=_("Sans réseau, le kiosque accepte un achat par carte jusqu'à ce montant ; il est vérifié au "
+                    "retour du réseau."),
+    )
+    counts_only = models.BooleanField(
+        _("compter les coupons sans lire les codes"),
+        default=False,
+        help_text=_("Les gestionnaires de marché entrent le nombre de coupons par valeur plutôt que chaque code."),
+    )
 
     class Meta:
         ordering = ["program", "-starts_on"]

@@ -1,0 +1,395 @@
+"""Writes for redemptions: a coupon or a card presented to a vendor, a device linked, a review decided.
+
+The stall page (online and when its offline queue syncs), the market manager's entry and the API all call
+`redemption_record` and `card_debit`; each is idempotent on its client nonce, so a batch uploaded three
+times, or cut halfway and retried, records each redemption once.
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pcn.api.models import key_hash
+from pcn.coupons import codes
+from pcn.coupons.ledger import event_append
+from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
+from pcn.households.models import Card, CardEntry
+from pcn.lib.formfields import MAX_AMOUNT_CENTS
+from pcn.markets.models import Market, SalePoint, Vendor
+from pcn.markets.selectors import sale_point_is_open, vendor_is_authorized
+from pcn.programs.models import Season
+from pcn.redemptions.models import Device, Outcome, Reason, Redemption, RedemptionCount, ReviewDecision, Source
+
+# A device's clock may run a little ahead of the server's; past this, its time is not believed.
+CLOCK_SKEW = datetime.timedelta(minutes=10)
+
+_LEDGER_SOURCE = {
+    Source.STALL: CustodyEvent.Source.API,
+    Source.API: CustodyEvent.Source.API,
+    Source.OFFLINE: CustodyEvent.Source.OFFLINE,
+    Source.MARKET: CustodyEvent.Source.WEB,
+}
+
+
+# Devices
+
+
+def device_link(*, vendor: Vendor, name: str, by) -> tuple[Device, str]:
+    """Link a phone to the vendor's stall page. Returns the device and its clear key, shown to the page
+    once; only the key's hash is kept."""
+    name = (name or "").strip()[:100] or _("Téléphone")
+    key = secrets.token_urlsafe(32)
+    device = Device.objects.create(vendor=vendor, name=name, key_hash=key_hash(key), prefix=key[:8], linked_by=by)
+    return device, key
+
+
+def device_revoke(*, device: Device, by) -> Device:
+    """Stop a device (a lost phone): its key opens nothing any more. Revoking twice changes nothing."""
+    Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    device.refresh_from_db()
+    return device
+
+
+# Where and when
+
+
+def season_on(program_id: int, day: datetime.date) -> Season | None:
+    """The program's season whose coupons are valid on `day`, else the latest one that started before."""
+    seasons = Season.objects.filter(program_id=program_id)
+    return (
+        seasons.filter(coupons_valid_from__lte=day, coupons_valid_until__gte=day).order_by("-starts_on").first()
+        or seasons.filter(starts_on__lte=day).order_by("-starts_on").first()
+        or seasons.order_by("starts_on").first()
+    )
+
+
+@dataclass
+class Place:
+    market: Market | None
+    sale_point: SalePoint | None
+
+
+def _place(vendor: Vendor, market: Market | None, sale_point: SalePoint | None) -> Place:
+    """Where the vendor is: the sale point the device chose (one of the vendor's), or the vendor's only
+    sale point (in the given market, for a market manager's entry)."""
+    points = list(vendor.sale_points.select_related("market"))
+    if sale_point is not None:
+        if sale_point.pk not in {p.pk for p in points}:
+            raise ValidationError({"sale_point": _("Ce marchand ne vend pas à ce point de vente.")})
+        return Place(sale_point.market, sale_point)
+    if market is not None:
+        points = [p for p in points if p.market_id == market.pk]
+    if len(points) == 1:
+        return Place(points[0].market, points[0])
+    return Place(market, None)
+
+
+def _moment(source: str, client_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    """When the coupon was taken: the device's time for an offline item (unless it is in the future),
+    otherwise now."""
+    if source == Source.OFFLINE and client_at is not None and client_at <= now + CLOCK_SKEW:
+        return min(client_at, now)
+    return now
+
+
+# Coupons
+
+
+def _existing(*, device: Device | None, by, nonce: str) -> Redemption | None:
+    if device is not None:
+        return Redemption.objects.filter(device=device, nonce=nonce).first()
+    return Redemption.objects.filter(device__isnull=True, recorded_by=by, nonce=nonce).first()
+
+
+def redemption_record(
+    *,
+    vendor: Vendor,
+    code: str,
+    nonce: str,
+    source: str,
+    by,
+    device: Device | None = None,
+    market: Market | None = None,
+    sale_point: SalePoint | None = None,
+    client_at: datetime.datetime | None = None,
+) -> Redemption:
+    """Record a coupon presented to `vendor`: accepted (the coupon becomes redeemed, through a custody
+    event), refused with its reason, or set aside for review (the same coupon taken offline on another
+    device). Every attempt is kept.
+
+    Idempotent: the same nonce from the same device (or, without a device, the same user) returns the
+    row recorded the first time, whatever happened since.
+
+    Locking: an attempt on a known coupon locks its season's row (as every custody move does), then reads
+    the coupon; of concurrent attempts on one coupon, exactly one is accepted. The unique constraint
+    `coupon_redeemed_once` holds it even outside this function."""
+    nonce = (nonce or "").strip()
+    if not nonce or len(nonce) > 64:
+        raise ValidationError({"nonce": _("Chaque échange porte un identifiant unique de 1 à 64 caractères.")})
+    if source not in Source.values:
+        raise ValidationError({"source": _("Cette provenance n'existe pas.")})
+    found = _existing(device=device, by=by, nonce=nonce)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return _record(
+                vendor=vendor, code=code, nonce=nonce, source=source, by=by, device=device,
+                place=_place(vendor, market, sale_point), client_at=client_at,
+            )
+    except IntegrityError:
+        # The same nonce written meanwhile by a concurrent upload of the same batch: answer with that row.
+        found = _existing(device=device, by=by, nonce=nonce)
+        if found is None:
+            raise
+        return found
+
+
+def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at) -> Redemption:
+    now = timezone.now()
+    when = _moment(source, client_at, now)
+    row = Redemption(
+        program_id=vendor.program_id, vendor=vendor, market=place.market, sale_point=place.sale_point,
+        device=device, code=(code or "").strip()[:40], value_cents=0, source=source, nonce=nonce,
+        client_at=client_at, recorded_at=now, recorded_by=by,
+    )
+
+    def refuse(reason: str, *, outcome: str = Outcome.REFUSED, conflicts_with=None) -> Redemption:
+        row.outcome, row.reason, row.conflicts_with = outcome, reason, conflicts_with
+        if row.season_id is None:
+            row.season = season_on(vendor.program_id, timezone.localdate(when))
+        row.save()
+        return row
+
+    try:
+        row.code = codes.normalize(code or "")
+    except codes.CodeFormatError:
+        return refuse(Reason.FORMAT)
+    coupon = Coupon.objects.filter(code=row.code).select_related("series__coupon_class", "season").first()
+    if coupon is None:
+        return refuse(Reason.UNKNOWN)
+    if coupon.season.program_id != vendor.program_id:
+        return refuse(Reason.OTHER_PROGRAM)  # no link to another program's coupon
+
+    season = Season.objects.select_for_update().get(pk=coupon.season_id)  # the ledger's lock
+    coupon = Coupon.objects.select_related("series__coupon_class", "partner", "household").get(pk=coupon.pk)
+    row.season, row.coupon, row.value_cents = season, coupon, coupon.value_cents
+    row.outside_hours = place.sale_point is not None and not _open(place.sale_point, when)
+    series = coupon.series
+    day = timezone.localdate(when)
+
+    if coupon.status == CouponStatus.REDEEMED:
+        first = Redemption.objects.accepted().filter(coupon=coupon).first()
+        if source == Source.OFFLINE and first is not None and (device is None or first.device_id != device.pk):
+            return refuse(Reason.CONFLICT, outcome=Outcome.REVIEW, conflicts_with=first)
+        return refuse(Reason.ALREADY_REDEEMED, conflicts_with=first)
+    if coupon.status == CouponStatus.VOID or series.status == Series.Status.VOID:
+        return refuse(Reason.VOID)
+    if coupon.status == CouponStatus.EXPIRED or day > series.valid_until:
+        return refuse(Reason.EXPIRED)
+    if day < series.valid_from:
+        return refuse(Reason.NOT_YET_VALID)
+    if not vendor_is_authorized(vendor=vendor, season=season):
+        return refuse(Reason.VENDOR_NOT_AUTHORIZED)
+    if not set(vendor.categories) & set(series.coupon_class.categories):
+        return refuse(Reason.CLASS_NOT_SOLD)
+    if coupon.status in (CouponStatus.STOCK, CouponStatus.PARTNER):
+        if not season.accept_unissued:
+            return refuse(Reason.NOT_ISSUED)
+        row.unissued = True
+
+    moved = Coupon.objects.filter(pk=coupon.pk, status=coupon.status).update(
+        status=CouponStatus.REDEEMED, partner=None, household=None
+    )
+    if moved != 1:  # pragma: no cover - every writer of coupons takes the season lock first
+        raise ValidationError(_("Ce coupon a changé de main pendant l'opération. Réessayez."))
+    row.event = event_append(
+        season=season,
+        kind=CustodyEvent.Kind.REDEEM,
+        from_status=coupon.status,
+        from_partner=coupon.partner,
+        from_household=coupon.household,
+        to_status=CouponStatus.REDEEMED,
+        to_partner=None,
+        ranges=[(series.pk, coupon.number, coupon.number)],
+        coupon_count=1,
+        value_cents=coupon.value_cents,
+        by=by,
+        source=_LEDGER_SOURCE[source],
+        note=vendor.business_name[:300],
+    )
+    row.outcome = Outcome.ACCEPTED
+    row.save()
+    return row
+
+
+def _open(sale_point: SalePoint, when: datetime.datetime) -> bool:
+    """Open at that moment; a sale point without hours is never flagged."""
+    if not sale_point.opening_hours.exists():
+        return True
+    return sale_point_is_open(sale_point=sale_point, at=when)
+
+
+# Cards
+
+
+def card_debit(
+    *,
+    vendor: Vendor,
+    card_code: str,
+    amount_cents: int,
+    nonce: str,
+    source: str,
+    by,
+    device: Device | None = None,
+    sale_point: SalePoint | None = None,
+    client_at: datetime.datetime | None = None,
+) -> Redemption:
+    """Debit a household's card for a purchase at the vendor's stall. Online, the balance must cover the
+    amount. Offline (the device accepted it up to the season's cap without asking), the debit is written
+    if the balance covers it, and set aside for review otherwise or above the cap.
+
+    Idempotent on the nonce like `redemption_record`. Locking: the card row is locked, so two debits of
+    one card never both spend the same balance."""
+    nonce = (nonce or "").strip()
+    if not nonce or len(nonce) > 64:
+        raise ValidationError({"nonce": _("Chaque échange porte un identifiant unique de 1 à 64 caractères.")})
+    if not isinstance(amount_cents, int) or not 1 <= amount_cents <= MAX_AMOUNT_CENTS:
+        raise ValidationError({"amount_cents": _("Entrez le montant de l'achat, plus grand que zéro.")})
+    found = _existing(device=device, by=by, nonce=nonce)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return _debit(
+                vendor=vendor, card_code=card_code, amount_cents=amount_cents, nonce=nonce, source=source, by=by,
+                device=device, place=_place(vendor, None, sale_point), client_at=client_at,
+            )
+    except IntegrityError:
+        found = _existing(device=device, by=by, nonce=nonce)
+        if found is None:
+            raise
+        return found
+
+
+def _debit(*, vendor, card_code, amount_cents, nonce, source, by, device, place: Place, client_at) -> Redemption:
+    now = timezone.now()
+    when = _moment(source, client_at, now)
+    typed = (card_code or "").strip()
+    row = Redemption(
+        program_id=vendor.program_id, vendor=vendor, market=place.market, sale_point=place.sale_point,
+        device=device, code=typed[:40], value_cents=amount_cents, source=source, nonce=nonce,
+        client_at=client_at, recorded_at=now, recorded_by=by,
+    )
+
+    def refuse(reason: str, *, outcome: str = Outcome.REFUSED) -> Redemption:
+        row.outcome, row.reason = outcome, reason
+        if row.season_id is None:
+            row.season = season_on(vendor.program_id, timezone.localdate(when))
+        row.save()
+        return row
+
+    if typed[:2].upper() == "C-":
+        typed = typed[2:]
+    try:
+        row.code = codes.normalize(typed)
+    except codes.CodeFormatError:
+        return refuse(Reason.FORMAT)
+    card = Card.objects.filter(code=row.code).select_related("household__season").first()
+    if card is None or card.household.program_id != vendor.program_id:
+        return refuse(Reason.CARD_UNKNOWN)
+    card = Card.objects.select_for_update().select_related("household__season").get(pk=card.pk)
+    season = card.household.season
+    row.card, row.season = card, season
+    row.outside_hours = place.sale_point is not None and not _open(place.sale_point, when)
+    day = timezone.localdate(when)
+    if not season.cards_enabled:
+        return refuse(Reason.CARDS_OFF)
+    if day > season.coupons_valid_until:
+        return refuse(Reason.EXPIRED)
+    if day < season.coupons_valid_from:
+        return refuse(Reason.NOT_YET_VALID)
+    if not vendor_is_authorized(vendor=vendor, season=season):
+        return refuse(Reason.VENDOR_NOT_AUTHORIZED)
+    offline = source == Source.OFFLINE
+    if offline and amount_cents > season.card_offline_cap_cents:
+        return refuse(Reason.CARD_OVER_CAP, outcome=Outcome.REVIEW)
+    if card_balance_cents(card) < amount_cents:
+        return refuse(Reason.CARD_BALANCE, outcome=Outcome.REVIEW if offline else Outcome.REFUSED)
+    row.card_entry = CardEntry.objects.create(
+        card=card, kind=CardEntry.Kind.DEBIT, amount_cents=amount_cents, recorded_by=by
+    )
+    row.outcome = Outcome.ACCEPTED
+    row.save()
+    return row
+
+
+def card_balance_cents(card: Card) -> int:
+    """Credits minus debits, summed in the database."""
+    totals = dict(card.entries.values_list("kind").annotate(total=Sum("amount_cents")).order_by())
+    return totals.get(CardEntry.Kind.CREDIT, 0) - totals.get(CardEntry.Kind.DEBIT, 0)
+
+
+# Review
+
+
+@transaction.atomic
+def review_decide(*, redemption: Redemption, decision: str, note: str = "", by) -> ReviewDecision:
+    """Decide about a redemption set aside for review, once: pay the first redemption only, pay both and
+    book the loss, or refuse. Locking: the redemption row is locked; a second decision is refused."""
+    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    if redemption.outcome != Outcome.REVIEW:
+        raise ValidationError(_("Cet échange n'est pas à examiner."))
+    if ReviewDecision.objects.filter(redemption=redemption).exists():
+        raise ValidationError(_("Une décision a déjà été prise pour cet échange."))
+    if decision not in ReviewDecision.Decision.values:
+        raise ValidationError({"decision": _("Choisissez une des décisions proposées.")})
+    if decision == ReviewDecision.Decision.PAY_FIRST and redemption.conflicts_with_id is None:
+        raise ValidationError({"decision": _("Il n'y a pas de premier échange : payez celui-ci ou refusez-le.")})
+    return ReviewDecision.objects.create(redemption=redemption, decision=decision, note=note.strip()[:300],
+                                         decided_by=by)
+
+
+# Counts by denomination
+
+
+@transaction.atomic
+def redemption_count_record(
+    *, season: Season, vendor: Vendor, market: Market, day: datetime.date, counts: dict[int, int], nonce: str, by
+) -> list[RedemptionCount]:
+    """Record the coupons a vendor brought in on a day, counted by denomination (programs whose markets do
+    not read codes). Idempotent on the nonce: the same form sent twice records once."""
+    nonce = (nonce or "").strip()
+    if not nonce or len(nonce) > 64:
+        raise ValidationError(_("Ce formulaire a expiré. Rechargez la page et entrez les nombres de nouveau."))
+    existing = list(RedemptionCount.objects.filter(recorded_by=by, nonce=nonce))
+    if existing:
+        return existing
+    if vendor.program_id != season.program_id or market.program_id != season.program_id:
+        raise ValidationError(_("Choisissez un marchand et un marché de ce programme."))
+    if not vendor_is_authorized(vendor=vendor, season=season):
+        raise ValidationError(_("Ce marchand n'est pas autorisé pour cette saison : ses coupons ne peuvent pas "
+                                "être remboursés. Parlez-en à la coordination."))
+    allowed = set(season.denominations.values_list("value_cents", flat=True))
+    unknown = set(counts) - allowed
+    if unknown:
+        raise ValidationError(_("Cette valeur de coupon n'existe pas dans la saison."))
+    if any(n < 0 for n in counts.values()):
+        raise ValidationError(_("Un nombre de coupons ne peut pas être négatif."))
+    if not any(counts.values()):
+        raise ValidationError(_("Entrez au moins un nombre de coupons."))
+    rows = [
+        RedemptionCount(
+            program_id=season.program_id, season=season, vendor=vendor, market=market, day=day,
+            denomination_cents=value, count=n, value_cents=value * n, nonce=nonce, recorded_by=by,
+        )
+        for value, n in sorted(counts.items())
+        if n
+    ]
+    return RedemptionCount.objects.bulk_create(rows)
