@@ -6,6 +6,8 @@ date. These fields check the JSON type first, then let Django's field do the res
 choices), with Django's translated messages. The rules of the domain stay in the services.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,23 @@ class JsonDateField(JsonTypeMixin, forms.DateField):
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=["%Y-%m-%d"], error_messages={"invalid": self.type_message}, **kwargs)
+
+
+class JsonDateTimeField(JsonTypeMixin, forms.Field):
+    """A moment in ISO 8601 with its offset (2026-06-13T14:05:09Z); one without an offset is read as UTC."""
+
+    json_types = (str,)
+    type_message = _("Écrivez une date et une heure au format ISO 8601, par exemple 2026-06-13T14:05:09Z.")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(self.type_message, code="invalid") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 class SeriesIssueForm(forms.Form):

@@ -97,8 +97,8 @@ def invalid(error: ValidationError) -> ApiError:
     return ApiError(400, "invalid", " ".join(summary), fields=fields)
 
 
-def authenticate(request: HttpRequest) -> ApiToken:
-    """The active token named by `Authorization: Bearer <key>`, or ApiError 401."""
+def bearer_key(request: HttpRequest) -> str:
+    """The key of `Authorization: Bearer <key>`, or ApiError 401 saying what is missing."""
     header = request.headers.get("Authorization", "")
     scheme, _space, key = header.strip().partition(" ")
     if not header:
@@ -108,6 +108,12 @@ def authenticate(request: HttpRequest) -> ApiToken:
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
         raise unauthenticated(_("L'en-tête Authorization doit être « Bearer » suivi de la clé d'API."))
+    return key
+
+
+def authenticate(request: HttpRequest) -> ApiToken:
+    """The active token named by `Authorization: Bearer <key>`, or ApiError 401."""
+    key = bearer_key(request)
     token = ApiToken.objects.select_related("user").filter(key_hash=key_hash(key)).first()
     if token is None or not token.user.is_active:
         raise unauthenticated(_("Cette clé d'API n'est pas reconnue. Vérifiez-la, ou demandez-en une nouvelle."))
@@ -169,9 +175,17 @@ def renamed(error: ValidationError, **names: str) -> ValidationError:
     return ValidationError({names.get(name, name): errors for name, errors in error.error_dict.items()})
 
 
-def api_view(*methods: str, public: bool = False) -> Callable:
+def token_authenticate(request: HttpRequest) -> None:
+    """The default: a personal API token, whose user becomes `request.user`."""
+    token = authenticate(request)
+    request.user = token.user  # never the session's user
+    request.api_token = token
+
+
+def api_view(*methods: str, public: bool = False, authenticator: Callable = token_authenticate) -> Callable:
     """Make a function an API endpoint answering `methods` (see the module's docstring). `public=True`
-    skips authentication (the OpenAPI document). The endpoint returns JSON-able data (→ 200) or a response."""
+    skips authentication (the OpenAPI document); `authenticator` replaces the personal token check (the
+    stall page's device keys: pcn.redemptions.api). The endpoint returns JSON-able data (→ 200) or a response."""
     allowed = tuple(m.upper() for m in methods)
 
     def decorator(view: Callable) -> Callable:
@@ -187,9 +201,7 @@ def api_view(*methods: str, public: bool = False) -> Callable:
                         headers={"Allow": ", ".join(allowed)},
                     )
                 if not public:
-                    token = authenticate(request)
-                    request.user = token.user  # never the session's user
-                    request.api_token = token
+                    authenticator(request)
                 try:
                     result = view(request, *args, **kwargs)
                 except Http404:

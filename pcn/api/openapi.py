@@ -8,6 +8,8 @@ the keys that pcn.api.representations sends. Enumerations come from the models.
 from pcn.api.forms import MAX_INT32
 from pcn.coupons.models import Colour, CouponStatus, Series
 from pcn.coupons.services import MAX_SERIES_COUNT
+from pcn.redemptions.api import MAX_SYNC_ITEMS
+from pcn.redemptions.models import Outcome, Reason
 
 ERROR_CODES = ["unauthenticated", "not_found", "method_not_allowed", "malformed", "invalid"]
 
@@ -17,7 +19,8 @@ JSON over HTTP for scripts and integrations of the food coupon programs platform
 **Authentication.** Every call except this document needs a personal API token:
 `Authorization: Bearer <key>`. A token acts as its user, with that user's roles, and reaches only
 what that user reaches on the pages. Make one with `pcn create_api_token USERNAME --name "what it is for"`;
-the key is printed once and only its hash is kept. Browser sessions are not accepted here.
+the key is printed once and only its hash is kept. Browser sessions are not accepted here. The stall
+endpoints (`/stall/...`) take a device key instead, the one a vendor's phone receives when it is linked.
 
 **Conventions.** Money is in integer cents (`denomination_cents: 500` is 5,00 $). Dates are ISO 8601
 (`2026-06-13`); times are UTC, ISO 8601 (`2026-06-13T14:05:09Z`). Messages are in French unless the
@@ -155,6 +158,89 @@ SCHEMAS = {
     },
 }
 
+CODE_IN = {"type": "string", "maxLength": 200, "description": "As typed or scanned: dashes, spaces and case do not matter."}
+NONCE = {"type": "string", "minLength": 1, "maxLength": 64,
+         "description": "The page's unique key for this redemption (a UUID): sending it again returns the first result."}
+CLIENT_AT = {"type": "string", "format": "date-time", "description": "When the device took it (offline), UTC."}
+SALE_POINT = {"type": "integer", "description": "One of the vendor's sale points (from the cache); others are ignored."}
+
+SCHEMAS.update({
+    "StallResult": {
+        "type": "object",
+        "description": "What came of one presentation. Every presentation is kept, refused ones included.",
+        "required": ["nonce", "outcome", "reason", "message", "value_cents", "class_name", "code", "kind",
+                     "recorded_at", "offline"],
+        "properties": {
+            "nonce": {"type": "string"},
+            "outcome": {"type": "string", "enum": Outcome.values},
+            "reason": {"type": "string", "enum": ["", *Reason.values], "description": "Empty when accepted."},
+            "message": {"type": "string", "description": "What happened and what to do, for the vendor."},
+            "value_cents": {"type": "integer", "minimum": 0},
+            "class_name": {"type": ["string", "null"], "description": "The coupon's class; null for cards."},
+            "code": {"type": "string", "description": "The code in its printed form (cards: C-XXXX-XXXX-XXXX)."},
+            "kind": {"type": "string", "enum": ["coupon", "card"]},
+            "recorded_at": {"type": "string", "format": "date-time"},
+            "offline": {"type": "boolean", "description": "Taken offline and synced later."},
+        },
+    },
+    "StallRedeem": {
+        "type": "object", "additionalProperties": False, "required": ["code", "nonce"],
+        "properties": {"code": CODE_IN, "nonce": NONCE, "client_at": CLIENT_AT, "sale_point_id": SALE_POINT},
+    },
+    "StallCardDebit": {
+        "type": "object", "additionalProperties": False, "required": ["card_code", "amount_cents", "nonce"],
+        "properties": {"card_code": CODE_IN, "amount_cents": CENTS, "nonce": NONCE, "client_at": CLIENT_AT,
+                       "sale_point_id": SALE_POINT},
+    },
+    "StallSyncItem": {
+        "type": "object", "additionalProperties": False, "required": ["nonce", "kind", "code"],
+        "properties": {"nonce": NONCE, "kind": {"type": "string", "enum": ["coupon", "card"]}, "code": CODE_IN,
+                       "amount_cents": {**CENTS, "description": "Cards only: the purchase, in cents."},
+                       "client_at": CLIENT_AT, "sale_point_id": SALE_POINT},
+    },
+    "StallSync": {
+        "type": "object", "additionalProperties": False, "required": ["items"],
+        "properties": {"items": {"type": "array", "minItems": 1, "maxItems": MAX_SYNC_ITEMS,
+                                 "items": _ref("StallSyncItem")}},
+    },
+    "StallSyncResults": {
+        "type": "object", "required": ["results"],
+        "properties": {"results": {"type": "array", "items": _ref("StallResult"),
+                                   "description": "One result per item, in the order sent."}},
+    },
+    "StallCache": {
+        "type": "object",
+        "required": ["vendor", "program", "device", "sale_points", "season", "classes", "series", "generated_at"],
+        "properties": {
+            "vendor": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "program": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "device": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "sale_points": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "market": {"type": "string"}}}},
+            "season": {"type": ["object", "null"], "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "cards_enabled": {"type": "boolean"},
+                "card_offline_cap_cents": {"type": "integer"}, "valid_from": DATE, "valid_until": DATE}},
+            "classes": {"type": "array", "items": _ref("CouponClassRef")},
+            "series": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "number": {"type": "integer"}, "denomination_cents": {"type": "integer"},
+                "class_id": {"type": "integer"}, "valid_from": DATE, "valid_until": DATE,
+                "prefixes": {"type": "string", "contentEncoding": "base64", "description":
+                             "Sorted little-endian uint32, one per coupon that can still be redeemed: the code's "
+                             "first 6 symbols read as a base-32 number (Crockford alphabet, first symbol most "
+                             "significant)."}}}},
+            "generated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "StallToday": {
+        "type": "object", "required": ["date", "count", "total_cents", "by_class"],
+        "properties": {
+            "date": DATE, "count": {"type": "integer"}, "total_cents": {"type": "integer"},
+            "by_class": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "count": {"type": "integer"}, "total_cents": {"type": "integer"}}}},
+        },
+    },
+})
+
 RESPONSES = {
     "Unauthenticated": _json(_ref("Error"), "No key, an unknown key, or a revoked key (code `unauthenticated`)."),
     "NotFound": _json(
@@ -213,6 +299,43 @@ PATHS = {
             },
         },
     },
+    **{
+        f"/stall/{name}": {
+            method: {
+                "operationId": operation_id,
+                "summary": summary,
+                "description": description,
+                "tags": ["stall"],
+                "security": [{"deviceAuth": []}],
+                **({"requestBody": {"required": True, "content": {"application/json": {"schema": _ref(request)}}}}
+                   if request else {}),
+                "responses": {
+                    "200": _json(_ref(response), "Done."),
+                    **({"304": {"description": "Unchanged since the ETag sent in If-None-Match."}}
+                       if name == "cache" else {}),
+                    **({"400": _response("Invalid")} if request else {}),
+                    "401": _json(_ref("Error"), "No device key, an unknown one, or a revoked one (the phone must be "
+                                 "linked again)."),
+                },
+            }
+        }
+        for name, method, operation_id, summary, description, request, response in [
+            ("cache", "get", "getStallCache", "What the stall page checks codes with offline",
+             "The vendor, its sale points, the running season and its live series with their code prefixes. "
+             "Answers 304 to If-None-Match with the last ETag.", None, "StallCache"),
+            ("redeem", "post", "redeemCoupon", "Redeem a coupon (online)",
+             "Recorded at once; the answer says accepted, refused (with the reason) or in review.",
+             "StallRedeem", "StallResult"),
+            ("card-debit", "post", "debitCard", "Debit a household's card (online)",
+             "The balance is debited atomically; refused when it does not cover the amount.",
+             "StallCardDebit", "StallResult"),
+            ("sync", "post", "syncOfflineQueue", "Send what was taken offline",
+             "Each item is recorded once (idempotent on its nonce): send the whole queue again after a cut.",
+             "StallSync", "StallSyncResults"),
+            ("today", "get", "getStallToday", "The vendor's accepted redemptions today, by class",
+             "Every device and the market manager's entries included.", None, "StallToday"),
+        ]
+    },
     "/openapi.json": {
         "get": {
             "operationId": "getOpenApiDocument",
@@ -231,13 +354,17 @@ def document() -> dict:
         "info": {
             "title": "pcn API",
             "version": "1.0.0",
-            "summary": "Food coupon programs: series of coupons, and more to come.",
+            "summary": "Food coupon programs: series of coupons, and redemption at the stall.",
             "description": DESCRIPTION,
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": "series", "description": "Print runs of coupons."}, {"name": "meta"}],
+        "tags": [
+            {"name": "series", "description": "Print runs of coupons."},
+            {"name": "stall", "description": "The vendor's stall page: a linked phone's device key, not a personal token."},
+            {"name": "meta"},
+        ],
         "paths": PATHS,
         "components": {
             "securitySchemes": {
@@ -245,7 +372,12 @@ def document() -> dict:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "A personal API token: `pcn create_api_token USERNAME --name ...`.",
-                }
+                },
+                "deviceAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A stall device's key, given once to the phone when the vendor links it.",
+                },
             },
             "schemas": SCHEMAS,
             "responses": RESPONSES,

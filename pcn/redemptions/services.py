@@ -282,9 +282,11 @@ def _debit(*, vendor, card_code, amount_cents, nonce, source, by, device, place:
     now = timezone.now()
     when = _moment(source, client_at, now)
     typed = (card_code or "").strip()
-    row = Redemption(
+    if typed[:2].upper() == "C-":
+        typed = typed[2:]
+    row = Redemption(  # a card's row keeps the card's printed prefix: "C-" and the code
         program_id=vendor.program_id, vendor=vendor, market=place.market, sale_point=place.sale_point,
-        device=device, code=typed[:40], value_cents=amount_cents, source=source, nonce=nonce,
+        device=device, code=("C-" + typed)[:40], value_cents=amount_cents, source=source, nonce=nonce,
         client_at=client_at, recorded_at=now, recorded_by=by,
     )
 
@@ -295,13 +297,12 @@ def _debit(*, vendor, card_code, amount_cents, nonce, source, by, device, place:
         row.save()
         return row
 
-    if typed[:2].upper() == "C-":
-        typed = typed[2:]
     try:
-        row.code = codes.normalize(typed)
+        canonical = codes.normalize(typed)
     except codes.CodeFormatError:
         return refuse(Reason.FORMAT)
-    card = Card.objects.filter(code=row.code).select_related("household__season").first()
+    row.code = "C-" + canonical
+    card = Card.objects.filter(code=canonical).select_related("household__season").first()
     if card is None or card.household.program_id != vendor.program_id:
         return refuse(Reason.CARD_UNKNOWN)
     card = Card.objects.select_for_update().select_related("household__season").get(pk=card.pk)

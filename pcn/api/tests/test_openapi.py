@@ -83,7 +83,8 @@ class OpenApiDocumentTest(TestCase):
             for method, operation in item.items():
                 if method == "parameters" or operation.get("security") == []:
                     continue
-                self.assertLessEqual({"401", "404"}, set(operation["responses"]), f"{method} {path}")
+                expected = {"401", "404"} if "{" in path else {"401"}  # 404 where the address names an object
+                self.assertLessEqual(expected, set(operation["responses"]), f"{method} {path}")
                 self.assertIn("operationId", operation)
 
     def test_the_request_schema_names_the_form_fields(self):
