@@ -36,6 +36,12 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
     accepted_sale_point_kinds = MultipleChoiceListField(
         label=_("Lieux où les coupons sont acceptés"), choices=SalePointKind.choices
     )
+    card_offline_cap_cents = MoneyField(
+        label=_("Plafond d'un achat par carte hors ligne"),
+        required=False,
+        help_text=_("Sans réseau, le kiosque accepte un achat par carte jusqu'à ce montant ; il est vérifié au "
+                    "retour du réseau."),
+    )
 
     class Meta:
         model = Season
@@ -50,6 +56,9 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
             "coupons_valid_until",
             "accepted_sale_point_kinds",
             "cards_enabled",
+            "card_offline_cap_cents",
+            "accept_unissued",
+            "counts_only",
         ]
         widgets = {
             "starts_on": DateInput(),
@@ -76,6 +85,8 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
             data["coupons_valid_from"] = data.get("starts_on")
         if not data.get("coupons_valid_until"):
             data["coupons_valid_until"] = data.get("ends_on")
+        if not data.get("card_offline_cap_cents"):
+            data["card_offline_cap_cents"] = Season._meta.get_field("card_offline_cap_cents").default
         return data
 
 

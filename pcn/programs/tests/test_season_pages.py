@@ -43,6 +43,17 @@ class SeasonFormTest(TestCase):
         self.assertEqual(season.coupons_valid_until, datetime.date(2027, 9, 4))
         self.assertEqual(season.accepted_sale_point_kinds, ["market", "farm_stand"])
 
+    def test_the_stall_rules_are_chosen_with_the_season(self):
+        self.client.post(self.url, season_post(card_offline_cap_cents="15,00", accept_unissued="on",
+                                               counts_only="on"))
+        season = Season.objects.get(name="Été 2027")
+        self.assertEqual((season.card_offline_cap_cents, season.accept_unissued, season.counts_only),
+                         (1500, True, True))
+        self.client.post(self.url, season_post(name="Hiver 2028", starts_on="2028-01-08", ends_on="2028-03-25"))
+        season = Season.objects.get(name="Hiver 2028")
+        self.assertEqual((season.card_offline_cap_cents, season.accept_unissued, season.counts_only),
+                         (2000, False, False))
+
     def assert_refused(self, data, message):
         before = Season.objects.count()
         response = self.client.post(self.url, data)
