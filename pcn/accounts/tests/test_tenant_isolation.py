@@ -19,6 +19,8 @@ from pcn.coupons.services import series_issue
 from pcn.governance.models import Agreement, CommitteeMember, Decision
 from pcn.households.services import household_enrol, partner_quota_set
 from pcn.programs.models import Network, Organization
+from pcn.redemptions.models import Source
+from pcn.redemptions.services import device_link, redemption_record
 from pcn.tasks.models import Task
 from pcn.testing import PASSWORD, make_role_users, make_user, make_world
 
@@ -96,6 +98,9 @@ class TenantIsolationTest(TestCase):
                 identity={"family_name": "Secret", "first_name": "Alpha", "birth_date": "1980-01-01"},
             ))
         cls.household, cls.other_household = households
+        cls.device, _key = device_link(vendor=cls.a["vendor"], name="Téléphone secret", by=cls.a_users[Role.VENDOR])
+        cls.redemption = redemption_record(vendor=cls.a["vendor"], code="0000-0000-0000", nonce="walk",
+                                           source=Source.STALL, by=cls.a_users[Role.VENDOR], device=cls.device)
         cls.api_keys = {
             user.username: api_token_create(user=user, name="walk")[1]
             for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]
@@ -132,6 +137,8 @@ class TenantIsolationTest(TestCase):
             "kind": "allocate",
             "household_id": self.household.pk,
             "other_id": self.other_household.pk,
+            "redemption_id": self.redemption.pk,
+            "device_id": self.device.pk,
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
