@@ -5,7 +5,8 @@ follow the public facts in the design notes (FACTS.md). `demo_seed` is idempoten
 their natural names, updated only when they differ from the data below, and append-only records
 (authorizations, decisions, agreements, memberships) are created only when missing. Coupon series are
 issued, and booklets handed to partners, only in a season that has no series yet: the custody ledger is
-append-only, so a second run never adds to it.
+append-only, so a second run never adds to it. Likewise the running season's coupons are handed to households,
+sold and redeemed only while none has gone past the partners.
 """
 
 import datetime
@@ -19,7 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from pcn.accounts.models import Membership, Role
-from pcn.coupons.models import Colour, CustodyEvent
+from pcn.coupons import codes
+from pcn.coupons.models import Colour, Coupon, CouponStatus, CustodyEvent
 from pcn.coupons.selectors import ranges_for_booklets
 from pcn.coupons.services import coupons_move, series_issue
 from pcn.governance.models import Agreement, CommitteeMember
@@ -42,6 +44,7 @@ from pcn.programs.services import (
     season_set_denominations,
     season_set_entitlements,
 )
+from pcn.redemptions.models import Source
 
 DEMO_PASSWORD = "pcn-demo-2026"
 NETWORK_NAME = "Réseau des marchés publics du Québec (démo)"
@@ -515,6 +518,88 @@ COUPON_SERIES = (
 )
 
 
+# --- Redemption: Québec's winter season in circulation --------------------------------------------
+# Two partners hand coupons to a household each, a citizen buys some at the Grand Marché's kiosk, and the
+# coupons come back through vendors: two phones (one synced after a pick-up with no signal), and the market
+# manager's entry at the end of the day. One coupon is presented twice, one code does not exist, and one
+# coupon was taken offline on both phones: that one waits for the coordination's decision.
+
+CIRCULATION_SEASON = ("PCN Ville de Québec", "Hiver 2026-2027")
+
+
+@dataclass(frozen=True)
+class HandOutSpec:
+    partner: str
+    household_size: int  # the partner's demo household of that size (DEMO_HOUSEHOLDS)
+    day: str  # sets the distribution period
+    booklets: str
+    note: str = ""
+
+
+HAND_OUTS = (
+    HandOutSpec("Centre communautaire de Limoilou", 2, "2026-11-10", "1-3"),  # 120 $: November in full
+    HandOutSpec("Entraide Saint-Roch", 4, "2026-11-12", "7-9",  # 120 $ of the 175 $ due
+                "Le reste à la prochaine livraison de carnets."),
+)
+
+# (first, last coupon number, price paid in dollars): 15 coupons of 2 $, 30 $ for 20 $.
+PUBLIC_SALE = (381, 395, 20)
+PUBLIC_SALE_FUNDING = "Campagne de sociofinancement 2026-2027 (démo)"
+PUBLIC_SALE_BY = "gestionnaire-quebec"
+
+DEVICES = (  # (vendor, phone's name, linked by)
+    ("Ferme des Grands Vents", "Téléphone d'Émilie", "marchand-quebec"),
+    ("Boulangerie du Faubourg", "Téléphone de la boulangerie", "admin"),
+)
+
+# A well-formed code (its check symbol is right) that no series holds: the market manager mistyped nothing,
+# the coupon is simply not one of the program's.
+UNKNOWN_DATA = "QC2026HVR7K"
+
+
+@dataclass(frozen=True)
+class PresentationSpec:
+    nonce: str  # fixed, so that a second run finds the row instead of recording it again
+    vendor: str
+    coupon: int | None  # the coupon's number in the season's series; None for the unknown code
+    source: str
+    device: str = ""  # a DEVICES name (stall, offline); empty for the market manager's entry
+    by: str = ""  # the market manager's username (market entry)
+    where: tuple[str, str] = ("Grand Marché de Québec", "Halle du marché")  # market, sale point
+    client_at: str = ""  # when the phone took it offline, local time
+
+
+FARM, BAKERY = "Ferme des Grands Vents", "Boulangerie du Faubourg"
+FARM_PHONE, BAKERY_PHONE = (name for _vendor, name, _by in DEVICES)
+LIMOILOU_PICKUP = ("Paniers ASC de la Ferme des Grands Vents", "Point de chute Limoilou")
+MANAGER = "gestionnaire-quebec"
+P = PresentationSpec
+
+PRESENTATIONS = (  # in the order they reach the server
+    # Thursday's basket pick-up in Limoilou, in a basement with no signal: the farm's phone synced afterwards.
+    P("demo-qc-01", FARM, 8, Source.OFFLINE, FARM_PHONE, where=LIMOILOU_PICKUP, client_at="2026-11-19 16:35"),
+    P("demo-qc-02", FARM, 9, Source.OFFLINE, FARM_PHONE, where=LIMOILOU_PICKUP, client_at="2026-11-19 16:36"),
+    P("demo-qc-03", FARM, 125, Source.OFFLINE, FARM_PHONE, where=LIMOILOU_PICKUP, client_at="2026-11-19 17:20"),
+    # Saturday at the Grand Marché, the bakery's phone offline too, and coupon 125 again (a copy?): to review.
+    P("demo-qc-04", BAKERY, 126, Source.OFFLINE, BAKERY_PHONE, client_at="2026-11-21 10:40"),
+    P("demo-qc-05", BAKERY, 125, Source.OFFLINE, BAKERY_PHONE, client_at="2026-11-21 10:41"),
+    # Today at the Grand Marché, the farm's phone online.
+    P("demo-qc-06", FARM, 1, Source.STALL, FARM_PHONE),
+    P("demo-qc-07", FARM, 2, Source.STALL, FARM_PHONE),
+    P("demo-qc-08", FARM, 3, Source.STALL, FARM_PHONE),
+    # At the end of the day, the market manager enters the stacks of three vendors who have no phone.
+    P("demo-qc-09", "Boucherie champêtre de l'Île", 4, Source.MARKET, by=MANAGER),
+    P("demo-qc-10", "Boucherie champêtre de l'Île", 5, Source.MARKET, by=MANAGER),
+    P("demo-qc-11", "Boucherie champêtre de l'Île", 6, Source.MARKET, by=MANAGER),
+    P("demo-qc-12", "Fromagerie Côte-de-Beaupré", 121, Source.MARKET, by=MANAGER),
+    P("demo-qc-13", "Fromagerie Côte-de-Beaupré", 122, Source.MARKET, by=MANAGER),
+    P("demo-qc-14", "Fromagerie Côte-de-Beaupré", 2, Source.MARKET, by=MANAGER),  # taken at the farm's stall
+    P("demo-qc-15", "Fromagerie Côte-de-Beaupré", None, Source.MARKET, by=MANAGER),  # UNKNOWN_DATA
+    P("demo-qc-16", "Verger Bel-Automne", 381, Source.MARKET, by=MANAGER),  # bought at the kiosk
+    P("demo-qc-17", "Verger Bel-Automne", 382, Source.MARKET, by=MANAGER),
+)
+
+
 # --- One login per role ---------------------------------------------------------------------------
 
 LOGINS = (
@@ -531,6 +616,11 @@ LOGINS = (
               program=PORTNEUF.name, market="Marché public de Saint-Casimir"),
     LoginSpec("marchand", "Annie", "Côté", Role.VENDOR, "Marchand · Jardins de la Sainte-Anne",
               program=PORTNEUF.name, vendor="Les Jardins de la Sainte-Anne"),
+    # Québec's winter season is the one running: these two try the stall page and the market manager's entry.
+    LoginSpec("gestionnaire-quebec", "Nicolas", "Tremblay", Role.MARKET_MANAGER,
+              "Gestion de marché · Grand Marché de Québec", program=QUEBEC.name, market="Grand Marché de Québec"),
+    LoginSpec("marchand-quebec", "Émilie", "Rousseau", Role.VENDOR, "Marchand · Ferme des Grands Vents",
+              program=QUEBEC.name, vendor="Ferme des Grands Vents"),
     LoginSpec("chercheur", "Karine", "Ouellet", Role.RESEARCHER, "Recherche · Portneuf", program=PORTNEUF.name),
     LoginSpec("bailleur", "François", "Morin", Role.FUNDER_VIEWER, "Bailleur de fonds (lecture) · Portneuf",
               program=PORTNEUF.name, organization="Fonds de développement du milieu de Portneuf (démo)"),
@@ -766,6 +856,7 @@ def demo_seed() -> list[Login]:
     _seed_households(programs, users)
     for spec in LOGINS:
         _seed_membership(spec, users[spec.username], network, programs)
+    _seed_circulation(programs, users)
     return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
 
 
@@ -842,3 +933,83 @@ def _seed_coupons(programs: dict[str, Program], users: dict) -> None:
                 by=by,
                 source=CustodyEvent.Source.COMMAND,
             )
+
+
+def _seed_circulation(programs: dict[str, Program], users: dict) -> None:
+    """Québec's winter season in use (see PRESENTATIONS), through the same services as the pages and the stall
+    API. Only in a season where nothing has gone past the partners yet (no distribution, sale or redemption):
+    the ledger and the redemptions are append-only, so a second run adds nothing. The nonces are fixed too:
+    each presentation sent again would be found, not recorded twice."""
+    from pcn.households.models import Distribution, Household, PublicSale
+    from pcn.households.services import distribution_record, public_sale_record
+    from pcn.redemptions.models import Device, Redemption
+    from pcn.redemptions.services import device_link, redemption_record
+
+    program_name, season_name = CIRCULATION_SEASON
+    program = programs[program_name]
+    season = program.seasons.get(name=season_name)
+    series = season.series.order_by("number").first()
+    if (
+        series is None
+        or Distribution.objects.filter(household__season=season).exists()
+        or PublicSale.objects.filter(season=season).exists()
+        or Redemption.objects.filter(season=season).exists()
+    ):
+        return
+    coordination = users["admin"]  # stands in for Québec's coordination, as when its households were enrolled
+
+    for spec in HAND_OUTS:
+        household = (
+            Household.objects.active()
+            .filter(season=season, partner__name=spec.partner, size=spec.household_size)
+            .order_by("pk")
+            .first()
+        )
+        if household is not None:
+            distribution_record(household=household, day=_d(spec.day),
+                                ranges=ranges_for_booklets(series, spec.booklets), note=spec.note, by=coordination)
+    first, last, price_dollars = PUBLIC_SALE
+    public_sale_record(season=season, ranges=[(series.pk, first, last)], price_paid_cents=price_dollars * 100,
+                       funding_source=PUBLIC_SALE_FUNDING, by=users[PUBLIC_SALE_BY])
+
+    # The demo's phones stand for the vendors' own: their keys are not kept, so no page can use them (a newcomer
+    # links a phone of their own at /stall/link/).
+    devices = {}
+    for vendor_name, name, username in DEVICES:
+        vendor = program.vendors.get(business_name=vendor_name)
+        device = Device.objects.active().filter(vendor=vendor, name=name).first()
+        devices[name] = device or device_link(vendor=vendor, name=name, by=users[username])[0]
+
+    code_of = dict(series.coupons.values_list("number", "code"))
+    for spec in PRESENTATIONS:
+        market = program.markets.get(name=spec.where[0])
+        device = devices.get(spec.device)
+        typed = code_of[spec.coupon] if spec.coupon else UNKNOWN_DATA + codes.check_symbol(UNKNOWN_DATA)
+        redemption_record(
+            vendor=program.vendors.get(business_name=spec.vendor),
+            code=codes.display(typed),  # as a person types it
+            nonce=spec.nonce,
+            source=spec.source,
+            by=device.linked_by if device else users[spec.by],  # as the stall API does
+            device=device,
+            market=None if device else market,
+            sale_point=market.sale_points.get(name=spec.where[1]) if device else None,
+            client_at=timezone.make_aware(datetime.datetime.fromisoformat(spec.client_at)) if spec.client_at else None,
+        )
+
+
+def coupons_to_try(limit: int = 3) -> list[Coupon]:
+    """A few coupons of the running season that a vendor may take now (held by a household, or sold to a
+    citizen): the highest-numbered of each holder, far from those the demo spent, and never one already used."""
+    program_name, season_name = CIRCULATION_SEASON
+    held = (
+        Coupon.objects.filter(season__program__name=program_name, season__name=season_name,
+                              status__in=[CouponStatus.HOUSEHOLD, CouponStatus.SOLD])
+        .order_by("-series__number", "-number")
+    )
+    picked: dict[tuple, Coupon] = {}
+    for coupon in held.iterator():
+        picked.setdefault((coupon.status, coupon.household_id), coupon)
+        if len(picked) == limit:
+            break
+    return sorted(picked.values(), key=lambda coupon: coupon.status == CouponStatus.SOLD)  # households' first

@@ -1,5 +1,7 @@
+import datetime
 import re
 from io import StringIO
+from unittest import mock
 
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
@@ -9,22 +11,42 @@ from django.test import TestCase, override_settings
 
 from pcn.accounts.demo import DEMO_PASSWORD, NETWORK_NAME
 from pcn.accounts.models import Membership, Role
+from pcn.coupons import codes
+from pcn.coupons.ledger import season_verify
 from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
 from pcn.governance.models import Agreement, Decision
+from pcn.households.models import Distribution, PublicSale
 from pcn.markets.models import SalePoint, Vendor, VendorAuthorization
 from pcn.markets.selectors import opening_hours_lines
 from pcn.programs.choices import SalePointKind
 from pcn.programs.entitlements import entitlement_per_period_cents
 from pcn.programs.models import Organization, Program, Season
+from pcn.redemptions.models import Device, Outcome, Reason, Redemption, ReviewDecision, Source
+from pcn.redemptions.services import device_link, redemption_record
 
-# The demo hashes ten passwords per run; the default hasher would make these tests take a minute.
+# The demo hashes twelve passwords per run; the default hasher would make these tests take a minute.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The demo's "today": a Thursday afternoon in Québec's winter season, when the Grand Marché is open. The
+# stall's and the market manager's redemptions happen "now", so the tests pin it: what they record must not
+# depend on the day the tests run.
+DEMO_NOW = datetime.datetime(2026, 11, 26, 20, 0, tzinfo=datetime.UTC)  # 15 h in Québec
+
+
+def at_demo_time():
+    return mock.patch("django.utils.timezone.now", return_value=DEMO_NOW)
 
 
 def seed(*args) -> str:
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    with at_demo_time():
+        call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def printed_codes(output: str) -> list[str]:
+    """The coupon codes printed after the logins, in display form."""
+    return re.findall(r"^ +([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}) ", output, flags=re.MULTILINE)
 
 
 def printed_logins(output: str) -> list[tuple[str, str, str]]:
@@ -42,7 +64,7 @@ def printed_logins(output: str) -> list[tuple[str, str, str]]:
 def snapshot() -> dict[str, list[dict]]:
     """Every row the demo may write, field by field (many-to-many tables and users included)."""
     models = [get_user_model()]
-    for label in ("accounts", "programs", "markets", "governance", "coupons"):
+    for label in ("accounts", "programs", "markets", "governance", "coupons", "households", "redemptions"):
         models += apps.get_app_config(label).get_models(include_auto_created=True)
     return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in models}
 
@@ -75,7 +97,7 @@ class SeedDemoTests(TestCase):
         self.assertEqual(
             [username for _, username, _ in rows],
             ["admin", "analyste", "coordo", "coordo-bsl", "tresorier", "intervenant", "gestionnaire", "marchand",
-             "chercheur", "bailleur"],
+             "gestionnaire-quebec", "marchand-quebec", "chercheur", "bailleur"],
         )
         self.assertEqual({password for _, _, password in rows}, {DEMO_PASSWORD})
 
@@ -92,6 +114,8 @@ class SeedDemoTests(TestCase):
             "intervenant": (Role.PARTNER_WORKER, "PCN Portneuf"),
             "gestionnaire": (Role.MARKET_MANAGER, "PCN Portneuf"),
             "marchand": (Role.VENDOR, "PCN Portneuf"),
+            "gestionnaire-quebec": (Role.MARKET_MANAGER, "PCN Ville de Québec"),
+            "marchand-quebec": (Role.VENDOR, "PCN Ville de Québec"),
             "chercheur": (Role.RESEARCHER, "PCN Portneuf"),
             "bailleur": (Role.FUNDER_VIEWER, "PCN Portneuf"),
         }
@@ -126,6 +150,15 @@ class SeedDemoTests(TestCase):
         vendor = Membership.objects.get(user__username="marchand").vendor
         self.assertEqual(vendor.program.name, "PCN Portneuf")
         self.assertTrue(vendor.sale_points.filter(market=manager.market).exists())
+
+        # In Québec, whose winter season is running: the Grand Marché's manager, and a farm that sells there.
+        manager = Membership.objects.get(user__username="gestionnaire-quebec")
+        self.assertEqual(manager.market.name, "Grand Marché de Québec")
+        vendor = Membership.objects.get(user__username="marchand-quebec").vendor
+        self.assertEqual(vendor.business_name, "Ferme des Grands Vents")
+        self.assertTrue(vendor.sale_points.filter(market=manager.market).exists())
+        winter = Season.objects.get(program__name="PCN Ville de Québec", name="Hiver 2026-2027")
+        self.assertTrue(VendorAuthorization.objects.filter(vendor=vendor, season=winter).exists())
 
         funder = Membership.objects.get(user__username="bailleur")
         self.assertEqual(funder.organization.kind, Organization.Kind.FUNDER)
@@ -221,14 +254,15 @@ class SeedDemoTests(TestCase):
         self.assertEqual(held, {
             ("PCN Portneuf", "Entraide alimentaire de Saint-Raymond"): 120,  # booklets 1-10 of 12
             ("PCN Portneuf", "Maison de la famille de Portneuf"): 60,  # booklets 11-15
-            ("PCN Ville de Québec", "Centre communautaire de Limoilou"): 120,  # booklets 1-6 of 20
-            ("PCN Ville de Québec", "Entraide Saint-Roch"): 80,  # booklets 7-10
+            ("PCN Ville de Québec", "Centre communautaire de Limoilou"): 60,  # booklets 4-6 of 20 (1-3: a household)
+            ("PCN Ville de Québec", "Entraide Saint-Roch"): 20,  # booklet 10 (7-9: a household)
         })
         # The partner worker's organization holds coupons: her pages have something to show.
         worker = Membership.objects.get(user__username="intervenant")
         self.assertTrue(Coupon.objects.filter(partner=worker.organization).exists())
         self.assertEqual(
-            set(CustodyEvent.objects.values_list("kind", flat=True)), {CustodyEvent.Kind.ISSUE, CustodyEvent.Kind.ALLOCATE}
+            set(CustodyEvent.objects.filter(season__program__name="PCN Portneuf").values_list("kind", flat=True)),
+            {CustodyEvent.Kind.ISSUE, CustodyEvent.Kind.ALLOCATE},
         )
 
     def test_the_ledger_verifies_after_seeding_and_after_seeding_again(self):
@@ -237,7 +271,109 @@ class SeedDemoTests(TestCase):
         self.assertIn("Ledger verified", out.getvalue())
         seed()
         call_command("verify_ledger", stdout=StringIO(), stderr=StringIO())  # raises CommandError if not
-        self.assertEqual(CustodyEvent.objects.count(), 3 + 4)  # three issues, four allocations: no more
+        kinds = dict(CustodyEvent.objects.values_list("kind").annotate(n=Count("id")).order_by())
+        self.assertEqual(kinds, {  # no more than the first run wrote
+            CustodyEvent.Kind.ISSUE: 3,
+            CustodyEvent.Kind.ALLOCATE: 4,
+            CustodyEvent.Kind.DISTRIBUTE: 2,  # to a household of Limoilou and one of Saint-Roch
+            CustodyEvent.Kind.SELL: 1,  # to a citizen at the Grand Marché
+            CustodyEvent.Kind.REDEEM: 14,  # one per accepted redemption
+        })
+
+    def test_quebec_households_got_their_coupons_and_a_citizen_bought_some(self):
+        winter = Season.objects.get(program__name="PCN Ville de Québec", name="Hiver 2026-2027")
+        given = {
+            (d.household.partner.name, d.household.size): (d.period_number, d.due_cents, d.given_cents, d.status)
+            for d in Distribution.objects.filter(household__season=winter).select_related("household__partner")
+        }
+        self.assertEqual(given, {
+            ("Centre communautaire de Limoilou", 2): (1, 12000, 12000, Distribution.Status.GIVEN),
+            ("Entraide Saint-Roch", 4): (1, 17500, 12000, Distribution.Status.PARTIAL),
+        })
+        sale = PublicSale.objects.get(season=winter)
+        self.assertEqual((sale.face_value_cents, sale.price_paid_cents, sale.bonus_cents), (3000, 2000, 1000))
+        # What is still in hand once the vendors took theirs: coupons to try at the stall.
+        in_hand = dict(
+            Coupon.objects.filter(season=winter, status__in=[CouponStatus.HOUSEHOLD, CouponStatus.SOLD])
+            .values_list("status").annotate(n=Count("id")).order_by()
+        )
+        self.assertEqual(in_hand, {CouponStatus.HOUSEHOLD: (60 - 8) + (60 - 4), CouponStatus.SOLD: 15 - 2})
+
+    def test_quebec_vendors_redeemed_coupons_at_the_stall_offline_and_through_the_market_manager(self):
+        rows = {
+            r.nonce: (r.vendor.business_name, r.source, r.device.name if r.device else r.recorded_by.username,
+                      r.sale_point.name if r.sale_point else None, r.coupon.number if r.coupon else None,
+                      r.outcome, r.reason)
+            for r in Redemption.objects.select_related("vendor", "device", "recorded_by", "sale_point", "coupon")
+        }
+        farm, bakery, manager = "Ferme des Grands Vents", "Boulangerie du Faubourg", "gestionnaire-quebec"
+        farm_phone, bakery_phone = "Téléphone d'Émilie", "Téléphone de la boulangerie"
+        hall, pickup = "Halle du marché", "Point de chute Limoilou"
+        ok, no, review = Outcome.ACCEPTED, Outcome.REFUSED, Outcome.REVIEW
+        self.assertEqual(rows, {
+            "demo-qc-01": (farm, Source.OFFLINE, farm_phone, pickup, 8, ok, ""),
+            "demo-qc-02": (farm, Source.OFFLINE, farm_phone, pickup, 9, ok, ""),
+            "demo-qc-03": (farm, Source.OFFLINE, farm_phone, pickup, 125, ok, ""),
+            "demo-qc-04": (bakery, Source.OFFLINE, bakery_phone, hall, 126, ok, ""),
+            "demo-qc-05": (bakery, Source.OFFLINE, bakery_phone, hall, 125, review, Reason.CONFLICT),
+            "demo-qc-06": (farm, Source.STALL, farm_phone, hall, 1, ok, ""),
+            "demo-qc-07": (farm, Source.STALL, farm_phone, hall, 2, ok, ""),
+            "demo-qc-08": (farm, Source.STALL, farm_phone, hall, 3, ok, ""),
+            "demo-qc-09": ("Boucherie champêtre de l'Île", Source.MARKET, manager, hall, 4, ok, ""),
+            "demo-qc-10": ("Boucherie champêtre de l'Île", Source.MARKET, manager, hall, 5, ok, ""),
+            "demo-qc-11": ("Boucherie champêtre de l'Île", Source.MARKET, manager, hall, 6, ok, ""),
+            "demo-qc-12": ("Fromagerie Côte-de-Beaupré", Source.MARKET, manager, hall, 121, ok, ""),
+            "demo-qc-13": ("Fromagerie Côte-de-Beaupré", Source.MARKET, manager, hall, 122, ok, ""),
+            "demo-qc-14": ("Fromagerie Côte-de-Beaupré", Source.MARKET, manager, hall, 2, no, Reason.ALREADY_REDEEMED),
+            "demo-qc-15": ("Fromagerie Côte-de-Beaupré", Source.MARKET, manager, hall, None, no, Reason.UNKNOWN),
+            "demo-qc-16": ("Verger Bel-Automne", Source.MARKET, manager, hall, 381, ok, ""),
+            "demo-qc-17": ("Verger Bel-Automne", Source.MARKET, manager, hall, 382, ok, ""),
+        })
+        self.assertEqual({r.program.name for r in Redemption.objects.all()}, {"PCN Ville de Québec"})
+        # Taken at a time the sale points were open: no alert comes from the demo's own data.
+        self.assertFalse(Redemption.objects.filter(outside_hours=True).exists())
+
+        # The refusal and the conflict name the redemption that came first; only the conflict awaits a decision.
+        twice = Redemption.objects.get(nonce="demo-qc-14")
+        self.assertEqual(twice.conflicts_with.nonce, "demo-qc-07")
+        conflict = Redemption.objects.awaiting_review().get()
+        self.assertEqual(conflict.nonce, "demo-qc-05")
+        self.assertEqual(conflict.conflicts_with.nonce, "demo-qc-03")
+        self.assertNotEqual(conflict.device, conflict.conflicts_with.device)
+        self.assertFalse(ReviewDecision.objects.exists())  # left for the coordination to decide
+        # The phones are stand-ins: linked, not revoked, their keys not kept.
+        self.assertEqual(set(Device.objects.active().values_list("vendor__business_name", "name")),
+                         {(farm, farm_phone), (bakery, bakery_phone)})
+
+    def test_the_ledger_of_quebecs_running_season_has_no_problem(self):
+        winter = Season.objects.get(program__name="PCN Ville de Québec", name="Hiver 2026-2027")
+        self.assertEqual(season_verify(winter), [])
+        seed()
+        self.assertEqual(season_verify(winter), [])
+
+    def test_it_prints_coupons_that_the_quebec_vendor_can_take_at_the_stall(self):
+        printed = printed_codes(self.output)
+        self.assertEqual(len(printed), 3)
+        self.assertIn("http://127.0.0.1:8000/stall/", self.output)
+        coupons = [Coupon.objects.get(code=codes.normalize(code)) for code in printed]
+        self.assertEqual([c.status for c in coupons],
+                         [CouponStatus.HOUSEHOLD, CouponStatus.HOUSEHOLD, CouponStatus.SOLD])
+        self.assertEqual({c.season.name for c in coupons}, {"Hiver 2026-2027"})
+        self.assertEqual(len({c.household_id for c in coupons}), 3)  # two households, and a citizen
+        # Typed on the stall page of a phone the vendor links, as the stall API records them.
+        user = get_user_model().objects.get(username="marchand-quebec")
+        vendor = Membership.objects.get(user=user).vendor
+        device, _key = device_link(vendor=vendor, name="Mon téléphone", by=user)
+        with at_demo_time():
+            for number, code in enumerate(printed):
+                redemption = redemption_record(
+                    vendor=vendor, code=code, nonce=f"essai-{number}", source=Source.STALL, by=user, device=device,
+                    sale_point=vendor.sale_points.get(name="Halle du marché"),
+                )
+                with self.subTest(code=code):
+                    self.assertEqual((redemption.outcome, redemption.reason), (Outcome.ACCEPTED, ""))
+        # Used now: the next run prints others.
+        self.assertEqual(set(printed_codes(seed())) & set(printed), set())
 
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)

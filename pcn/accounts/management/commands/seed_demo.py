@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pcn.accounts.demo import DEMO_PASSWORD, NETWORK_NAME, Login, demo_seed
+from pcn.accounts.demo import CIRCULATION_SEASON, DEMO_PASSWORD, NETWORK_NAME, Login, coupons_to_try, demo_seed
+from pcn.coupons.codes import display
+from pcn.coupons.models import Coupon
+from pcn.lib.money import format_cents
 from pcn.programs.models import Program
 
-LOGIN_URL = "http://127.0.0.1:8000/login/"
+SITE = "http://127.0.0.1:8000"
+LOGIN_URL = f"{SITE}/login/"
+STALL_URL = f"{SITE}/stall/"
 
 
 class Command(BaseCommand):
@@ -38,6 +43,25 @@ class Command(BaseCommand):
         self.stdout.write("")
         programs = Program.objects.filter(network__name=NETWORK_NAME).values_list("name", flat=True)
         self.stdout.write("Programmes : " + ", ".join(programs) + ".")
+        coupons = coupons_to_try()
+        if coupons:
+            self.stdout.write("")
+            self.stdout.write(format_coupons(coupons))
+
+
+def format_coupons(coupons: list[Coupon]) -> str:
+    """Codes a newcomer can type at the stall, and where to type them."""
+    program, season = CIRCULATION_SEASON
+    lines = [f"Coupons valides à essayer ({program}, {season}) :", ""]
+    for coupon in coupons:
+        held = "chez un ménage" if coupon.household_id else "vendu au grand public"
+        lines.append(f"  {display(coupon.code)}  {format_cents(coupon.value_cents)}, {held}")
+    lines += [
+        "",
+        f"Tapez-en un sur {STALL_URL} (compte marchand-quebec)",
+        "ou dans la saisie du gestionnaire de marché (compte gestionnaire-quebec).",
+    ]
+    return "\n".join(lines)
 
 
 def format_logins(logins: list[Login]) -> str:
