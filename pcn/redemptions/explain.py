@@ -3,12 +3,18 @@ them, used by the stall page (through the API), the market manager's entry and t
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pcn.lib.money import format_cents
+from pcn.lib import money
 from pcn.markets.selectors import format_time_of_day
 from pcn.programs.choices import ProductCategory
 from pcn.redemptions.models import Outcome, Reason, Redemption
+
+
+def format_cents(cents: int) -> str:
+    """In the language of the page or of the API request."""
+    return money.format_cents(cents, get_language() or "fr")
 
 
 def _when(moment) -> dict:
