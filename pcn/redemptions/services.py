@@ -159,13 +159,53 @@ def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at)
         device=device, code=(code or "").strip()[:40], value_cents=0, source=source, nonce=nonce,
         client_at=client_at, recorded_at=now, recorded_by=by,
     )
+    coupon = redemption_judge(row, code=code, when=when, lock=True)
+    if coupon is None:  # refused or set aside: kept with its reason
+        row.save()
+        return row
 
-    def refuse(reason: str, *, outcome: str = Outcome.REFUSED, conflicts_with=None) -> Redemption:
+    series = coupon.series
+    moved = Coupon.objects.filter(pk=coupon.pk, status=coupon.status).update(
+        status=CouponStatus.REDEEMED, partner=None, household=None
+    )
+    if moved != 1:  # pragma: no cover - every writer of coupons takes the season lock first
+        raise ValidationError(_("Ce coupon a changé de main pendant l'opération. Réessayez."))
+    row.event = event_append(
+        season=row.season,
+        kind=CustodyEvent.Kind.REDEEM,
+        from_status=coupon.status,
+        from_partner=coupon.partner,
+        from_household=coupon.household,
+        to_status=CouponStatus.REDEEMED,
+        to_partner=None,
+        ranges=[(series.pk, coupon.number, coupon.number)],
+        coupon_count=1,
+        value_cents=coupon.value_cents,
+        by=by,
+        source=_LEDGER_SOURCE[source],
+        note=vendor.business_name[:300],
+    )
+    row.save()
+    return row
+
+
+def redemption_judge(row: Redemption, *, code: str, when: datetime.datetime, lock: bool) -> Coupon | None:
+    """The rules of redemption, in one place, applied to the presentation `row` (a Redemption not saved,
+    with its vendor, source, device and sale point set). Fills its code (canonical when it could be read),
+    season, coupon, value, outcome, reason and flags, and writes nothing. Returns the coupon to move when it
+    may be taken (outcome accepted), None when it is refused or set aside.
+
+    `redemption_record` calls it with `lock=True` inside its transaction: the season's row (the ledger's
+    lock) is locked before the coupon is read, so the answer holds until the coupon moves. The market
+    manager's check (`selectors.redemption_preview`) calls it with `lock=False`: a plain read, which a
+    redemption elsewhere may overtake before the stack is saved."""
+    vendor, source = row.vendor, row.source
+
+    def refuse(reason: str, *, outcome: str = Outcome.REFUSED, conflicts_with=None) -> None:
         row.outcome, row.reason, row.conflicts_with = outcome, reason, conflicts_with
         if row.season_id is None:
             row.season = season_on(vendor.program_id, timezone.localdate(when))
-        row.save()
-        return row
+        return None
 
     try:
         row.code = codes.normalize(code or "")
@@ -177,16 +217,18 @@ def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at)
     if coupon.season.program_id != vendor.program_id:
         return refuse(Reason.OTHER_PROGRAM)  # no link to another program's coupon
 
-    season = Season.objects.select_for_update().get(pk=coupon.season_id)  # the ledger's lock
+    seasons = Season.objects.select_for_update() if lock else Season.objects
+    season = seasons.get(pk=coupon.season_id)  # the ledger's lock, when recording
     coupon = Coupon.objects.select_related("series__coupon_class", "partner", "household").get(pk=coupon.pk)
     row.season, row.coupon, row.value_cents = season, coupon, coupon.value_cents
-    row.outside_hours = place.sale_point is not None and not _open(place.sale_point, when)
+    row.outside_hours = row.sale_point is not None and not _open(row.sale_point, when)
     series = coupon.series
     day = timezone.localdate(when)
 
     if coupon.status == CouponStatus.REDEEMED:
         first = Redemption.objects.accepted().filter(coupon=coupon).first()
-        if source == Source.OFFLINE and first is not None and (device is None or first.device_id != device.pk):
+        elsewhere = row.device_id is None or first is None or first.device_id != row.device_id
+        if source == Source.OFFLINE and first is not None and elsewhere:
             return refuse(Reason.CONFLICT, outcome=Outcome.REVIEW, conflicts_with=first)
         return refuse(Reason.ALREADY_REDEEMED, conflicts_with=first)
     if coupon.status == CouponStatus.VOID or series.status == Series.Status.VOID:
@@ -203,30 +245,8 @@ def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at)
         if not season.accept_unissued:
             return refuse(Reason.NOT_ISSUED)
         row.unissued = True
-
-    moved = Coupon.objects.filter(pk=coupon.pk, status=coupon.status).update(
-        status=CouponStatus.REDEEMED, partner=None, household=None
-    )
-    if moved != 1:  # pragma: no cover - every writer of coupons takes the season lock first
-        raise ValidationError(_("Ce coupon a changé de main pendant l'opération. Réessayez."))
-    row.event = event_append(
-        season=season,
-        kind=CustodyEvent.Kind.REDEEM,
-        from_status=coupon.status,
-        from_partner=coupon.partner,
-        from_household=coupon.household,
-        to_status=CouponStatus.REDEEMED,
-        to_partner=None,
-        ranges=[(series.pk, coupon.number, coupon.number)],
-        coupon_count=1,
-        value_cents=coupon.value_cents,
-        by=by,
-        source=_LEDGER_SOURCE[source],
-        note=vendor.business_name[:300],
-    )
     row.outcome = Outcome.ACCEPTED
-    row.save()
-    return row
+    return coupon
 
 
 def _open(sale_point: SalePoint, when: datetime.datetime) -> bool:
