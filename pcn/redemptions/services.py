@@ -221,7 +221,10 @@ def redemption_judge(row: Redemption, *, code: str, when: datetime.datetime, loc
     season = seasons.get(pk=coupon.season_id)  # the ledger's lock, when recording
     coupon = Coupon.objects.select_related("series__coupon_class", "partner", "household").get(pk=coupon.pk)
     row.season, row.coupon, row.value_cents = season, coupon, coupon.value_cents
-    row.outside_hours = row.sale_point is not None and not _open(row.sale_point, when)
+    # Only the stall knows when a coupon was taken; a market manager enters the day's stack after closing.
+    row.outside_hours = (
+        source in (Source.STALL, Source.OFFLINE) and row.sale_point is not None and not _open(row.sale_point, when)
+    )
     series = coupon.series
     day = timezone.localdate(when)
 

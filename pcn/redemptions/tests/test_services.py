@@ -130,6 +130,10 @@ class RedeemTest(TestCase):
                                     closes_at=datetime.time(3, 1))
         r = redeem(self.w, self.w["codes"][6])
         self.assertEqual((r.outcome, r.outside_hours), (Outcome.ACCEPTED, True))
+        # The market manager enters the day's stack after closing: the moment of entry says nothing.
+        entered = redeem(self.w, self.w["codes"][8], source=Source.MARKET, market=self.w["market"],
+                         by=self.w["coordinator"])
+        self.assertEqual((entered.outcome, entered.outside_hours), (Outcome.ACCEPTED, False))
 
     def test_the_database_refuses_a_second_accepted_redemption_and_any_edit(self):
         r = redeem(self.w, self.w["codes"][7])
