@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pcn.tasks.urls")),
     path("", include("pcn.coupons.urls")),
     path("", include("pcn.households.urls")),
+    path("", include("pcn.redemptions.urls")),
     path("api/v1/", include("pcn.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
