@@ -40,6 +40,11 @@ def is_api(url: str) -> bool:
     return url.startswith("/api/")
 
 
+def is_stall_api(url: str) -> bool:
+    """The stall page's endpoints: opened by a linked phone's device key, never by a personal token."""
+    return url.startswith("/api/v1/stall/")
+
+
 def walk(patterns, prefix=""):
     for p in patterns:
         if isinstance(p, URLResolver):
@@ -99,7 +104,9 @@ class TenantIsolationTest(TestCase):
                 identity={"family_name": "Secret", "first_name": "Alpha", "birth_date": "1980-01-01"},
             ))
         cls.household, cls.other_household = households
-        cls.device, _key = device_link(vendor=cls.a["vendor"], name="Téléphone secret", by=cls.a_users[Role.VENDOR])
+        cls.device, cls.device_key = device_link(vendor=cls.a["vendor"], name="Téléphone secret",
+                                                 by=cls.a_users[Role.VENDOR])
+        cls.b_device_key = device_link(vendor=cls.b["vendor"], name="Téléphone B", by=cls.b_users[Role.VENDOR])[1]
         cls.redemption = redemption_record(vendor=cls.a["vendor"], code="0000-0000-0000", nonce="walk",
                                            source=Source.STALL, by=cls.a_users[Role.VENDOR], device=cls.device)
         cls.api_keys = {
@@ -176,6 +183,8 @@ class TenantIsolationTest(TestCase):
             if name in ("network_home", "program_create"):
                 continue  # network pages: a coordinator is not in the network's staff
             headers = self.bearer(self.a_users[Role.COORDINATOR]) if is_api(url) else {}
+            if is_stall_api(url):
+                headers = {"Authorization": f"Bearer {self.device_key}"}
             response = self.client.get(url, headers=headers)
             self.assertIn(response.status_code, {200, 405}, f"coordinator got {response.status_code} at {url}")
 
@@ -226,8 +235,17 @@ class TenantIsolationTest(TestCase):
                                               headers=self.bearer(user))),
                 ):
                     who = f"{user.username} {method} with a token"
-                    self.assertIn(response.status_code, API_REFUSED, f"{who} {url}")
+                    refused = {401, 405} if is_stall_api(url) else API_REFUSED  # the stall takes device keys only
+                    self.assertIn(response.status_code, refused, f"{who} {url}")
                     self.assert_no_secret(response, url, who)
+        # Another program's phone reaches the stall endpoints, and sees only its own program there.
+        phone = {"Authorization": f"Bearer {self.b_device_key}"}
+        for _name, url in api_urls:
+            if is_stall_api(url):
+                for response in (self.client.get(url, headers=phone),
+                                 self.client.post(url, "{}", content_type="application/json", headers=phone)):
+                    self.assertIn(response.status_code, {200, 400, 405}, url)
+                    self.assert_no_secret(response, url, "program B's phone")
         self.assertEqual(self.row_counts(), before, "an outsider's API request changed data")
 
     def test_insiders_without_the_role_are_refused_configuration_changes(self):
