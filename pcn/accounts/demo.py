@@ -978,7 +978,13 @@ def _seed_circulation(programs: dict[str, Program], users: dict) -> None:
     for vendor_name, name, username in DEVICES:
         vendor = program.vendors.get(business_name=vendor_name)
         device = Device.objects.active().filter(vendor=vendor, name=name).first()
-        devices[name] = device or device_link(vendor=vendor, name=name, by=users[username])[0]
+        if device is None:
+            device = device_link(vendor=vendor, name=name, by=users[username])[0]
+            # Linked when the season opened, so the times the phones took coupons offline are believed.
+            opened = timezone.make_aware(datetime.datetime.combine(season.starts_on, datetime.time(9)))
+            Device.objects.filter(pk=device.pk).update(linked_at=opened)
+            device.refresh_from_db()
+        devices[name] = device
 
     code_of = dict(series.coupons.values_list("number", "code"))
     for spec in PRESENTATIONS:

@@ -173,7 +173,9 @@ SCHEMAS.update({
         "properties": {
             "nonce": {"type": "string"},
             "outcome": {"type": "string", "enum": Outcome.values},
-            "reason": {"type": "string", "enum": ["", *Reason.values], "description": "Empty when accepted."},
+            "reason": {"type": "string", "enum": ["", *Reason.values, "not_recorded"],
+                       "description": "Empty when accepted. `not_recorded` (sync only): the item could not be "
+                       "recorded, e.g. its nonce was already used for another code; nothing was kept for it."},
             "message": {"type": "string", "description": "What happened and what to do, for the vendor."},
             "value_cents": {"type": "integer", "minimum": 0},
             "class_name": {"type": ["string", "null"], "description": "The coupon's class; null for cards."},

@@ -4,8 +4,8 @@ No table of its own: each alert is a grouped count over `Redemption` rows, aggre
 (one query per kind of alert), and each links to the redemptions behind it through the season's
 redemptions page and its filters (`query`).
 
-Days are the day the coupon was taken, in Québec's time: for an item queued offline, the device's time
-(never later than when the server received it), otherwise the server's.
+Days are the day the coupon was taken (`Redemption.taken_at`), in Québec's time: for an item queued
+offline, the device's time when the rules believed it, otherwise the server's.
 """
 
 import datetime
@@ -13,8 +13,8 @@ import statistics
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Q, Sum, When
-from django.db.models.functions import Least, TruncDate
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 
 from pcn.programs.models import Season
 from pcn.redemptions.models import Outcome, Redemption, Source
@@ -30,12 +30,8 @@ DEVICE_REFUSALS = 10
 
 
 def with_day(queryset):
-    """Annotate `taken_at` (when the coupon was taken) and `day` (its date in the current time zone)."""
-    taken_at = Case(
-        When(source=Source.OFFLINE, client_at__isnull=False, then=Least("client_at", "recorded_at")),
-        default=F("recorded_at"),
-    )
-    return queryset.annotate(taken_at=taken_at).annotate(day=TruncDate("taken_at"))
+    """Annotate `day`: the date the coupon was taken (`taken_at`), in the current time zone (Québec)."""
+    return queryset.annotate(day=TruncDate("taken_at"))
 
 
 def _query(**params) -> str:

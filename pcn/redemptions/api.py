@@ -11,7 +11,6 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,9 @@ from pcn.coupons import codes
 from pcn.coupons.models import CouponStatus, CustodyEvent, Series
 from pcn.redemptions import services
 from pcn.redemptions.explain import explain
-from pcn.redemptions.models import Device, Outcome, Redemption, Source
+from pcn.redemptions.alerts import with_day
+from pcn.redemptions.explain import format_cents
+from pcn.redemptions.models import Device, Outcome, Reason, Redemption, Source
 
 MAX_SYNC_ITEMS = 1000
 PREFIX_SYMBOLS = 6  # 30 bits of a code's random part: what the device looks codes up by when offline
@@ -57,8 +58,15 @@ def stall_view(*methods: str):
 # What the endpoints send
 
 
-def result_json(redemption: Redemption) -> dict:
+NOT_RECORDED = "not_recorded"  # a sync item the server could not record (the message says why)
+
+
+def result_json(redemption: Redemption, *, balance_cents: int | None = None) -> dict:
+    """`balance_cents`: the card's balance right after a refused debit, said to the vendor."""
     r = redemption
+    message = explain(r)
+    if balance_cents is not None and r.reason == Reason.CARD_BALANCE and r.outcome == Outcome.REFUSED:
+        message += " " + _("Il reste %(balance)s sur cette carte.") % {"balance": format_cents(balance_cents)}
     card = r.code.startswith("C-")  # card rows keep the card's printed prefix
     if r.coupon_id:
         code, class_name = codes.display(r.code), r.coupon.series.coupon_class.name
@@ -70,7 +78,7 @@ def result_json(redemption: Redemption) -> dict:
         "nonce": r.nonce,
         "outcome": r.outcome,
         "reason": r.reason,
-        "message": explain(r),
+        "message": message,
         "value_cents": r.value_cents,
         "class_name": class_name,
         "code": code,
@@ -215,9 +223,14 @@ def stall_redeem(request):
     return result_json(_coupon(request, validated(RedeemForm, request), Source.STALL))
 
 
+def _card_result(redemption: Redemption) -> dict:
+    balance = services.card_balance_cents(redemption.card) if redemption.card_id else None
+    return result_json(redemption, balance_cents=balance)
+
+
 @stall_view("POST")
 def stall_card_debit(request):
-    return result_json(_card(request, validated(CardDebitForm, request), Source.STALL))
+    return _card_result(_card(request, validated(CardDebitForm, request), Source.STALL))
 
 
 class SyncForm(forms.Form):
@@ -247,9 +260,23 @@ def stall_sync(request):
         raise ValidationError(errors)
     results = []
     for data in checked:
-        record = _card if data["kind"] == "card" else _coupon
-        results.append(result_json(record(request, data, Source.OFFLINE)))
+        try:
+            if data["kind"] == "card":
+                results.append(_card_result(_card(request, data, Source.OFFLINE)))
+            else:
+                results.append(result_json(_coupon(request, data, Source.OFFLINE)))
+        except ValidationError as error:  # e.g. a nonce reused for another code: that item only
+            results.append(not_recorded(data, " ".join(error.messages)))
     return {"results": results}
+
+
+def not_recorded(data: dict, message: str) -> dict:
+    """The result for a sync item the server could not record: nothing was kept for it."""
+    return {
+        "nonce": data["nonce"], "outcome": Outcome.REFUSED, "reason": NOT_RECORDED, "message": message,
+        "value_cents": 0, "class_name": None, "code": data["code"], "kind": data["kind"],
+        "recorded_at": timezone.now(), "offline": True,
+    }
 
 
 @stall_view("GET")
@@ -257,11 +284,10 @@ def stall_today(request):
     """The vendor's accepted redemptions today (every device and the market manager's entries), by class."""
     vendor = request.device.vendor
     today = timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    rows = (
-        Redemption.objects.filter(vendor=vendor, outcome=Outcome.ACCEPTED)
-        .alias(moment=Coalesce("client_at", "recorded_at"))
-        .filter(moment__gte=start, moment__lt=start + datetime.timedelta(days=1))
+    since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time.min))
+    rows = (  # counted on the day the coupon was taken, as the coordination's alerts count days
+        with_day(Redemption.objects.filter(vendor=vendor, outcome=Outcome.ACCEPTED, recorded_at__gte=since))
+        .filter(day=today)
         .values("coupon__series__coupon_class__name")
         .annotate(count=Count("id"), total=Sum("value_cents"), cards=Count("id", filter=Q(card__isnull=False)))
         .order_by("coupon__series__coupon_class__name")

@@ -43,11 +43,19 @@ def explain(redemption: Redemption) -> str:
         case Reason.OTHER_PROGRAM:
             return _("Ce coupon vient d'un autre programme : il n'est pas accepté ici. Rendez-le à la personne.")
         case Reason.NOT_YET_VALID:
+            start = series.valid_from if series else r.season.coupons_valid_from
+            if r.card_id or r.code.startswith("C-"):
+                return _("Cette carte peut servir à partir du %(date)s seulement.") % {
+                    "date": date_format(start, "j F Y")}
             return _("Ce coupon est valide à partir du %(date)s seulement. Rendez-le à la personne.") % {
-                "date": date_format(series.valid_from, "j F Y")}
+                "date": date_format(start, "j F Y")}
         case Reason.EXPIRED:
             until = series.valid_until if series else r.season.coupons_valid_until
-            return _("Ce coupon a expiré le %(date)s : il ne peut plus être remboursé. Rendez-le à la personne.") % {
+            if r.card_id or r.code.startswith("C-"):
+                return _("Cette carte servait jusqu'au %(date)s, fin de la saison.") % {
+                    "date": date_format(until, "j F Y")}
+            return _("Ce coupon était valide jusqu'au %(date)s : il ne peut plus être remboursé. Rendez-le à la "
+                     "personne.") % {
                 "date": date_format(until, "j F Y")}
         case Reason.VOID:
             return _("Ce coupon a été annulé (perdu, volé ou détruit). Refusez-le et prévenez la coordination.")
@@ -76,10 +84,7 @@ def explain(redemption: Redemption) -> str:
         case Reason.CARD_BALANCE if r.outcome == Outcome.REVIEW:
             return _("Le solde de la carte ne couvrait pas cet achat. La coordination va décider.")
         case Reason.CARD_BALANCE:
-            from pcn.redemptions.services import card_balance_cents
-
-            return _("Solde insuffisant : il reste %(balance)s sur cette carte. Demandez un montant plus petit.") % {
-                "balance": format_cents(card_balance_cents(r.card))}
+            return _("Solde insuffisant : la carte ne couvrait pas ce montant. Demandez un montant plus petit.")
         case Reason.CARD_OVER_CAP:
             return _("Achat hors ligne au-dessus du plafond de %(cap)s. La coordination va décider.") % {
                 "cap": format_cents(r.season.card_offline_cap_cents)}

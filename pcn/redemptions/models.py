@@ -119,6 +119,8 @@ class Redemption(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices)
     nonce = models.CharField(max_length=64)  # the client's idempotency key
     client_at = models.DateTimeField(null=True, blank=True)  # when the device says it happened
+    # When the coupon was taken, as the rules judged it: the device's time when believable, else the server's.
+    taken_at = models.DateTimeField()
     recorded_at = models.DateTimeField()  # when the server wrote it
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     event = models.OneToOneField(
@@ -160,7 +162,7 @@ class Redemption(models.Model):
             models.CheckConstraint(condition=~Q(nonce=""), name="redemption_has_nonce"),
         ]
         indexes = [
-            models.Index(fields=["vendor", "recorded_at"], name="redemption_vendor_time"),
+            models.Index(fields=["vendor", "taken_at"], name="redemption_vendor_taken"),
             models.Index(fields=["season", "outcome"], name="redemption_season_outcome"),
             models.Index(fields=["device", "outcome", "recorded_at"], name="redemption_device_outcome"),
         ]
@@ -183,6 +185,10 @@ class ReviewDecision(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # Paying a card purchase set aside debits the card then (as far as its balance goes).
+    card_entry = models.OneToOneField(
+        "households.CardEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="review_decision"
+    )
 
     @property
     def program(self) -> Program:

@@ -97,13 +97,13 @@ def _filters(request, season) -> tuple[dict, list[str]]:
     if get.get("outcome") in Outcome.values:
         chosen["outcome"] = get["outcome"]
     vendor_id = get.get("vendor", "")
-    if vendor_id.isdigit():
+    if vendor_id.isdecimal() and len(vendor_id) < 10:
         vendor = Vendor.objects.filter(program_id=season.program_id, pk=int(vendor_id)).first()
         if vendor is not None:
             chosen["vendor"] = vendor.pk
             words.append(vendor.business_name)
     device_id = get.get("device", "")
-    if device_id.isdigit():
+    if device_id.isdecimal() and len(device_id) < 10:
         device = Device.objects.filter(vendor__program_id=season.program_id, pk=int(device_id)).first()
         if device is not None:
             chosen["device"] = device.pk

@@ -28,6 +28,9 @@ from pcn.redemptions.models import Device, Outcome, Reason, Redemption, Redempti
 
 # A device's clock may run a little ahead of the server's; past this, its time is not believed.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
+# Nor is a time older than this, or older than the device's link: a phone whose clock reset to 1970, or one
+# back-dating coupons that have since expired. Such an item is judged at the server's time.
+MAX_OFFLINE_AGE = datetime.timedelta(days=14)  # two market weeks without a signal
 
 _LEDGER_SOURCE = {
     Source.STALL: CustodyEvent.Source.API,
@@ -90,10 +93,17 @@ def _place(vendor: Vendor, market: Market | None, sale_point: SalePoint | None) 
     return Place(market, None)
 
 
-def _moment(source: str, client_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
-    """When the coupon was taken: the device's time for an offline item (unless it is in the future),
-    otherwise now."""
-    if source == Source.OFFLINE and client_at is not None and client_at <= now + CLOCK_SKEW:
+def _moment(
+    source: str, client_at: datetime.datetime | None, now: datetime.datetime, device: Device | None
+) -> datetime.datetime:
+    """When the coupon was taken: the device's time for an offline item when it is believable (not in the
+    future, not older than MAX_OFFLINE_AGE nor than the device's link), otherwise now."""
+    if source != Source.OFFLINE or client_at is None:
+        return now
+    earliest = now - MAX_OFFLINE_AGE
+    if device is not None and device.linked_at:
+        earliest = max(earliest, device.linked_at - CLOCK_SKEW)
+    if earliest <= client_at <= now + CLOCK_SKEW:
         return min(client_at, now)
     return now
 
@@ -101,10 +111,29 @@ def _moment(source: str, client_at: datetime.datetime | None, now: datetime.date
 # Coupons
 
 
-def _existing(*, device: Device | None, by, nonce: str) -> Redemption | None:
+def _existing(*, device: Device | None, by, nonce: str, code: str) -> Redemption | None:
+    """The row already recorded under this nonce (from this device, or without one from this user), if it
+    was for the same code; a nonce reused for another code is refused, so no presentation goes unrecorded."""
     if device is not None:
-        return Redemption.objects.filter(device=device, nonce=nonce).first()
-    return Redemption.objects.filter(device__isnull=True, recorded_by=by, nonce=nonce).first()
+        found = Redemption.objects.filter(device=device, nonce=nonce).first()
+    else:
+        found = Redemption.objects.filter(device__isnull=True, recorded_by=by, nonce=nonce).first()
+    if found is not None and found.code != code:
+        raise ValidationError({"nonce": _("Cet identifiant d'échange a déjà servi pour un autre code. Rien n'a été "
+                                          "enregistré pour ce code : envoyez-le avec un nouvel identifiant.")})
+    return found
+
+
+def _stored_code(typed: str, *, card: bool) -> str:
+    """The code as a row stores it: canonical when it can be read, else as typed; a card's with its "C-"."""
+    typed = (typed or "").strip()
+    if card and typed[:2].upper() == "C-":
+        typed = typed[2:]
+    try:
+        code = codes.normalize(typed)
+    except codes.CodeFormatError:
+        code = typed
+    return ("C-" + code)[:40] if card else code[:40]
 
 
 def redemption_record(
@@ -134,7 +163,8 @@ def redemption_record(
         raise ValidationError({"nonce": _("Chaque échange porte un identifiant unique de 1 à 64 caractères.")})
     if source not in Source.values:
         raise ValidationError({"source": _("Cette provenance n'existe pas.")})
-    found = _existing(device=device, by=by, nonce=nonce)
+    stored = _stored_code(code, card=False)
+    found = _existing(device=device, by=by, nonce=nonce, code=stored)
     if found is not None:
         return found
     try:
@@ -145,7 +175,7 @@ def redemption_record(
             )
     except IntegrityError:
         # The same nonce written meanwhile by a concurrent upload of the same batch: answer with that row.
-        found = _existing(device=device, by=by, nonce=nonce)
+        found = _existing(device=device, by=by, nonce=nonce, code=stored)
         if found is None:
             raise
         return found
@@ -153,11 +183,11 @@ def redemption_record(
 
 def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at) -> Redemption:
     now = timezone.now()
-    when = _moment(source, client_at, now)
+    when = _moment(source, client_at, now, device)
     row = Redemption(
         program_id=vendor.program_id, vendor=vendor, market=place.market, sale_point=place.sale_point,
         device=device, code=(code or "").strip()[:40], value_cents=0, source=source, nonce=nonce,
-        client_at=client_at, recorded_at=now, recorded_by=by,
+        client_at=client_at, taken_at=when, recorded_at=now, recorded_by=by,
     )
     coupon = redemption_judge(row, code=code, when=when, lock=True)
     if coupon is None:  # refused or set aside: kept with its reason
@@ -285,7 +315,8 @@ def card_debit(
         raise ValidationError({"nonce": _("Chaque échange porte un identifiant unique de 1 à 64 caractères.")})
     if not isinstance(amount_cents, int) or not 1 <= amount_cents <= MAX_AMOUNT_CENTS:
         raise ValidationError({"amount_cents": _("Entrez le montant de l'achat, plus grand que zéro.")})
-    found = _existing(device=device, by=by, nonce=nonce)
+    stored = _stored_code(card_code, card=True)
+    found = _existing(device=device, by=by, nonce=nonce, code=stored)
     if found is not None:
         return found
     try:
@@ -295,22 +326,23 @@ def card_debit(
                 device=device, place=_place(vendor, None, sale_point), client_at=client_at,
             )
     except IntegrityError:
-        found = _existing(device=device, by=by, nonce=nonce)
+        found = _existing(device=device, by=by, nonce=nonce, code=stored)
         if found is None:
             raise
+        return found
         return found
 
 
 def _debit(*, vendor, card_code, amount_cents, nonce, source, by, device, place: Place, client_at) -> Redemption:
     now = timezone.now()
-    when = _moment(source, client_at, now)
+    when = _moment(source, client_at, now, device)
     typed = (card_code or "").strip()
     if typed[:2].upper() == "C-":
         typed = typed[2:]
     row = Redemption(  # a card's row keeps the card's printed prefix: "C-" and the code
         program_id=vendor.program_id, vendor=vendor, market=place.market, sale_point=place.sale_point,
         device=device, code=("C-" + typed)[:40], value_cents=amount_cents, source=source, nonce=nonce,
-        client_at=client_at, recorded_at=now, recorded_by=by,
+        client_at=client_at, taken_at=when, recorded_at=now, recorded_by=by,
     )
 
     def refuse(reason: str, *, outcome: str = Outcome.REFUSED) -> Redemption:
@@ -366,7 +398,10 @@ def card_balance_cents(card: Card) -> int:
 @transaction.atomic
 def review_decide(*, redemption: Redemption, decision: str, note: str = "", by) -> ReviewDecision:
     """Decide about a redemption set aside for review, once: pay the first redemption only, pay both and
-    book the loss, or refuse. Locking: the redemption row is locked; a second decision is refused."""
+    book the loss, or refuse. Paying a card purchase set aside debits the card now, as far as its balance
+    goes (the rest is the program's loss), so the household cannot spend the same money again.
+
+    Locking: the redemption row, then (for a card) the card row; a second decision is refused."""
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
     if redemption.outcome != Outcome.REVIEW:
         raise ValidationError(_("Cet échange n'est pas à examiner."))
@@ -376,8 +411,15 @@ def review_decide(*, redemption: Redemption, decision: str, note: str = "", by) 
         raise ValidationError({"decision": _("Choisissez une des décisions proposées.")})
     if decision == ReviewDecision.Decision.PAY_FIRST and redemption.conflicts_with_id is None:
         raise ValidationError({"decision": _("Il n'y a pas de premier échange : payez celui-ci ou refusez-le.")})
+    card_entry = None
+    if redemption.card_id and decision == ReviewDecision.Decision.PAY_BOTH:
+        card = Card.objects.select_for_update().get(pk=redemption.card_id)
+        debit = min(redemption.value_cents, card_balance_cents(card))
+        if debit > 0:
+            card_entry = CardEntry.objects.create(card=card, kind=CardEntry.Kind.DEBIT, amount_cents=debit,
+                                                  recorded_by=by)
     return ReviewDecision.objects.create(redemption=redemption, decision=decision, note=note.strip()[:300],
-                                         decided_by=by)
+                                         decided_by=by, card_entry=card_entry)
 
 
 # Counts by denomination
@@ -416,4 +458,11 @@ def redemption_count_record(
         for value, n in sorted(counts.items())
         if n
     ]
-    return RedemptionCount.objects.bulk_create(rows)
+    try:
+        with transaction.atomic():
+            return RedemptionCount.objects.bulk_create(rows)
+    except IntegrityError:  # the same form sent twice at once: the other request recorded it
+        existing = list(RedemptionCount.objects.filter(recorded_by=by, nonce=nonce))
+        if not existing:
+            raise
+        return existing

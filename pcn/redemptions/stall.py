@@ -261,7 +261,7 @@ def stall_link(request):
         raise Http404
     initial = {"name": _("Téléphone")}
     chosen = request.GET.get("vendor", "")
-    if chosen.isdigit() and int(chosen) in {v.pk for v in vendors}:
+    if chosen.isdecimal() and len(chosen) < 10 and int(chosen) in {v.pk for v in vendors}:
         initial["vendor"] = int(chosen)
     form = DeviceLinkForm(posted(request), vendors=vendors, initial=initial)
     linked = form_submit(request, form, lambda: services.device_link(

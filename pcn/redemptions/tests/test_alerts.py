@@ -11,7 +11,7 @@ from pcn.coupons.tests.factories import issue
 from pcn.markets.models import OpeningHours
 from pcn.programs.models import Season
 from pcn.redemptions import alerts, services
-from pcn.redemptions.models import Outcome, Source
+from pcn.redemptions.models import Device, Outcome, Source
 from pcn.redemptions.tests.factories import nonce, running_world, sell
 
 
@@ -32,6 +32,9 @@ class AlertsTest(TestCase):
         sell(w, series, 1, 60)
         cls.fresh = list(series.coupons.order_by("number").values_list("code", flat=True))
         cls.phone, _key = services.device_link(vendor=w["vendor"], name="Téléphone de Lise", by=w["vendor_user"])
+        # Linked a month ago: the phone's times of the last days are believed.
+        Device.objects.filter(pk=cls.phone.pk).update(linked_at=timezone.now() - datetime.timedelta(days=30))
+        cls.phone.refresh_from_db()
 
     def setUp(self):
         self.next_code = iter(self.fresh)

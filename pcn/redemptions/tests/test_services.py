@@ -145,6 +145,19 @@ class RedeemTest(TestCase):
         with self.assertRaises(IntegrityError), transaction.atomic():
             Redemption.objects.filter(pk=r.pk).update(value_cents=1000)
 
+    def test_the_database_refuses_to_edit_a_decision_or_a_count(self):
+        phone, _key = services.device_link(vendor=self.w["vendor"], name="B", by=self.w["vendor_user"])
+        redeem(self.w, self.w["codes"][9])
+        later = redeem(self.w, self.w["codes"][9], device=phone, source=Source.OFFLINE)
+        decision = services.review_decide(redemption=later, decision="first", by=self.w["coordinator"])
+        (count,) = services.redemption_count_record(
+            season=self.w["season"], vendor=self.w["vendor"], market=self.w["market"], day=timezone.localdate(),
+            counts={500: 3}, nonce="c", by=self.w["coordinator"])
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ReviewDecision.objects.filter(pk=decision.pk).update(decision="both")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            type(count).objects.filter(pk=count.pk).update(count=30)
+
 
 class CardDebitTest(TestCase):
     @classmethod
@@ -171,7 +184,7 @@ class CardDebitTest(TestCase):
         self.assertEqual(self.debit(2000).outcome, Outcome.ACCEPTED)
         refused = self.debit(2000)
         self.assertEqual((refused.outcome, refused.reason), (Outcome.REFUSED, Reason.CARD_BALANCE))
-        self.assertIn("15,00", explain(refused))
+        self.assertIn("Solde insuffisant", explain(refused))
         self.assertEqual(services.card_balance_cents(self.card), 1500)
 
     def test_offline_debits_above_the_cap_or_the_balance_go_to_review(self):
@@ -187,3 +200,79 @@ class CardDebitTest(TestCase):
         r = services.card_debit(vendor=other["vendor"], card_code=self.card.display_code, amount_cents=100,
                                 nonce=nonce(), source=Source.STALL, by=self.w["vendor_user"])
         self.assertEqual((r.reason, r.card), (Reason.CARD_UNKNOWN, None))
+
+
+class ReviewFixesTest(TestCase):
+    """What the review of the redemption code found, kept fixed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from pcn.households.models import Household
+
+        cls.w = running_world()
+        cls.w["season"].__class__.objects.filter(pk=cls.w["season"].pk).update(cards_enabled=True)
+        household = Household.objects.create(
+            program=cls.w["program"], season=cls.w["season"], partner=cls.w["partner"], size=2, age_18_64=2,
+            enrolled_by=cls.w["coordinator"],
+        )
+        cls.card = Card.objects.create(household=household, code=codes.new_code())
+        CardEntry.objects.create(card=cls.card, kind="credit", amount_cents=3500, period_number=1,
+                                 recorded_by=cls.w["coordinator"])
+        cls.phone, _key = services.device_link(vendor=cls.w["vendor"], name="A", by=cls.w["vendor_user"])
+
+    def test_paying_a_card_purchase_set_aside_debits_the_card_so_it_cannot_be_spent_again(self):
+        r = services.card_debit(vendor=self.w["vendor"], card_code=self.card.display_code, amount_cents=2500,
+                                nonce=nonce(), source=Source.OFFLINE, by=self.w["vendor_user"], device=self.phone)
+        self.assertEqual(r.outcome, Outcome.REVIEW)  # above the offline cap
+        decision = services.review_decide(redemption=r, decision="both", by=self.w["coordinator"])
+        self.assertEqual(decision.card_entry.amount_cents, 2500)
+        self.assertEqual(services.card_balance_cents(self.card), 1000)
+        again = services.card_debit(vendor=self.w["vendor"], card_code=self.card.display_code, amount_cents=3500,
+                                    nonce=nonce(), source=Source.STALL, by=self.w["vendor_user"])
+        self.assertEqual(again.reason, Reason.CARD_BALANCE)
+
+    def test_a_paid_purchase_above_the_balance_empties_the_card_and_the_rest_is_the_loss(self):
+        services.card_debit(vendor=self.w["vendor"], card_code=self.card.display_code, amount_cents=3000,
+                            nonce=nonce(), source=Source.STALL, by=self.w["vendor_user"])
+        short = services.card_debit(vendor=self.w["vendor"], card_code=self.card.display_code, amount_cents=1500,
+                                    nonce=nonce(), source=Source.OFFLINE, by=self.w["vendor_user"], device=self.phone)
+        self.assertEqual((short.outcome, short.reason), (Outcome.REVIEW, Reason.CARD_BALANCE))
+        decision = services.review_decide(redemption=short, decision="both", by=self.w["coordinator"])
+        self.assertEqual(decision.card_entry.amount_cents, 500)
+        self.assertEqual(services.card_balance_cents(self.card), 0)
+
+    def test_an_offline_time_too_old_is_not_believed(self):
+        expired = issue(self.w, count=1, valid_until=timezone.localdate() - datetime.timedelta(days=1))
+        from pcn.redemptions.tests.factories import sell
+
+        sell(self.w, expired, 1, 1)
+        two_days_ago = timezone.now() - datetime.timedelta(days=2)
+        # Back-dated before the phone was linked: judged today, so expired.
+        r = services.redemption_record(vendor=self.w["vendor"], code=expired.coupons.get().code, nonce=nonce(),
+                                       source=Source.OFFLINE, by=self.w["vendor_user"], device=self.phone,
+                                       client_at=two_days_ago)
+        self.assertEqual(r.reason, Reason.EXPIRED)
+        self.assertIn("était valide jusqu'au", explain(r))
+        # A clock reset to 1970: judged today, so a valid coupon is accepted, never "not yet valid".
+        epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+        r = services.redemption_record(vendor=self.w["vendor"], code=self.w["codes"][0], nonce=nonce(),
+                                       source=Source.OFFLINE, by=self.w["vendor_user"], device=self.phone,
+                                       client_at=epoch)
+        self.assertEqual(r.outcome, Outcome.ACCEPTED)
+
+    def test_a_nonce_reused_for_another_code_is_refused_and_records_nothing(self):
+        key = nonce()
+        redeem(self.w, self.w["codes"][1], nonce=key, device=self.phone)
+        with self.assertRaisesMessage(Exception, "déjà servi pour un autre code"):
+            redeem(self.w, self.w["codes"][2], nonce=key, device=self.phone)
+        self.assertEqual(Coupon.objects.get(code=self.w["codes"][2]).status, CouponStatus.SOLD)
+        self.assertEqual(redeem(self.w, codes.display(self.w["codes"][1]), nonce=key, device=self.phone).outcome,
+                         Outcome.ACCEPTED)  # the same code, typed differently: the same presentation
+
+    def test_a_card_refused_before_the_season_opens_is_explained(self):
+        self.w["season"].__class__.objects.filter(pk=self.w["season"].pk).update(
+            coupons_valid_from=timezone.localdate() + datetime.timedelta(days=2))
+        r = services.card_debit(vendor=self.w["vendor"], card_code=self.card.display_code, amount_cents=100,
+                                nonce=nonce(), source=Source.STALL, by=self.w["vendor_user"])
+        self.assertEqual(r.reason, Reason.NOT_YET_VALID)
+        self.assertIn("Cette carte peut servir à partir du", explain(r))

@@ -135,3 +135,19 @@ class StallDocumentTest(TestCase):
                                        by=w["vendor_user"])
         self.assertEqual(set(result_json(r)), set(schemas["StallResult"]["properties"]))
         self.assertEqual(set(schemas["StallResult"]["required"]), set(schemas["StallResult"]["properties"]))
+
+
+class StallSyncItemErrorTest(TestCase):
+    def test_a_sync_item_whose_nonce_served_another_code_is_answered_alone(self):
+        w = running_world()
+        _device, key = services.device_link(vendor=w["vendor"], name="T", by=w["vendor_user"])
+        items = [{"nonce": "n1", "kind": "coupon", "code": w["codes"][0]},
+                 {"nonce": "n1", "kind": "coupon", "code": w["codes"][1]},
+                 {"nonce": "n2", "kind": "coupon", "code": w["codes"][2]}]
+        response = self.client.post("/api/v1/stall/sync", json.dumps({"items": items}),
+                                    content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+        results = response.json()["results"]
+        self.assertEqual([r["outcome"] for r in results], ["accepted", "refused", "accepted"])
+        self.assertEqual(results[1]["reason"], "not_recorded")
+        self.assertIn("déjà servi", results[1]["message"])
+        self.assertEqual(Coupon.objects.get(code=w["codes"][1]).status, CouponStatus.SOLD)
