@@ -198,7 +198,10 @@ SCHEMAS.update({
         "type": "object", "additionalProperties": False, "required": ["nonce", "kind", "code"],
         "properties": {"nonce": NONCE, "kind": {"type": "string", "enum": ["coupon", "card"]}, "code": CODE_IN,
                        "amount_cents": {**CENTS, "description": "Cards only: the purchase, in cents."},
-                       "client_at": CLIENT_AT, "sale_point_id": SALE_POINT},
+                       "client_at": CLIENT_AT, "sale_point_id": SALE_POINT,
+                       "refused_on_device": {"type": "string", "enum": ["unknown", "expired", "not_yet_valid"],
+                                             "description": "The page refused it offline from its cache: kept "
+                                             "as refused with this reason, never judged again."}},
     },
     "StallSync": {
         "type": "object", "additionalProperties": False, "required": ["items"],

@@ -186,6 +186,7 @@ class SyncItemForm(forms.Form):
     amount_cents = JsonIntegerField(required=False)
     client_at = JsonDateTimeField(required=False)
     sale_point_id = JsonIntegerField(required=False)
+    refused_on_device = forms.ChoiceField(required=False, choices=[(r, r) for r in services.DEVICE_REFUSALS])
 
     def clean(self):
         data = super().clean()
@@ -205,7 +206,7 @@ def _coupon(request, data: dict, source: str) -> Redemption:
     return services.redemption_record(
         vendor=request.device.vendor, code=data["code"], nonce=data["nonce"], source=source, by=request.user,
         device=request.device, sale_point=_sale_point(request.device, data.get("sale_point_id")),
-        client_at=data.get("client_at"),
+        client_at=data.get("client_at"), refused_on_device=data.get("refused_on_device", ""),
     )
 
 

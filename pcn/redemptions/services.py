@@ -32,6 +32,9 @@ CLOCK_SKEW = datetime.timedelta(minutes=10)
 # back-dating coupons that have since expired. Such an item is judged at the server's time.
 MAX_OFFLINE_AGE = datetime.timedelta(days=14)  # two market weeks without a signal
 
+# What the stall page may refuse offline from its cache (unknown code, out of its dates).
+DEVICE_REFUSALS = (Reason.UNKNOWN, Reason.EXPIRED, Reason.NOT_YET_VALID)
+
 _LEDGER_SOURCE = {
     Source.STALL: CustodyEvent.Source.API,
     Source.API: CustodyEvent.Source.API,
@@ -147,10 +150,13 @@ def redemption_record(
     market: Market | None = None,
     sale_point: SalePoint | None = None,
     client_at: datetime.datetime | None = None,
+    refused_on_device: str = "",
 ) -> Redemption:
     """Record a coupon presented to `vendor`: accepted (the coupon becomes redeemed, through a custody
     event), refused with its reason, or set aside for review (the same coupon taken offline on another
-    device). Every attempt is kept.
+    device). Every attempt is kept: `refused_on_device` (one of DEVICE_REFUSALS) records an attempt the
+    stall page refused offline from its cache, as refused with that reason, without judging it again (the
+    vendor handed the coupon back).
 
     Idempotent: the same nonce from the same device (or, without a device, the same user) returns the
     row recorded the first time, whatever happened since.
@@ -163,6 +169,8 @@ def redemption_record(
         raise ValidationError({"nonce": _("Chaque échange porte un identifiant unique de 1 à 64 caractères.")})
     if source not in Source.values:
         raise ValidationError({"source": _("Cette provenance n'existe pas.")})
+    if refused_on_device and refused_on_device not in DEVICE_REFUSALS:
+        raise ValidationError({"refused_on_device": _("Cette raison de refus n'existe pas.")})
     stored = _stored_code(code, card=False)
     found = _existing(device=device, by=by, nonce=nonce, code=stored)
     if found is not None:
@@ -171,7 +179,7 @@ def redemption_record(
         with transaction.atomic():
             return _record(
                 vendor=vendor, code=code, nonce=nonce, source=source, by=by, device=device,
-                place=_place(vendor, market, sale_point), client_at=client_at,
+                place=_place(vendor, market, sale_point), client_at=client_at, refused_on_device=refused_on_device,
             )
     except IntegrityError:
         # The same nonce written meanwhile by a concurrent upload of the same batch: answer with that row.
@@ -181,7 +189,7 @@ def redemption_record(
         return found
 
 
-def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at) -> Redemption:
+def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at, refused_on_device) -> Redemption:
     now = timezone.now()
     when = _moment(source, client_at, now, device)
     row = Redemption(
@@ -189,6 +197,14 @@ def _record(*, vendor, code, nonce, source, by, device, place: Place, client_at)
         device=device, code=(code or "").strip()[:40], value_cents=0, source=source, nonce=nonce,
         client_at=client_at, taken_at=when, recorded_at=now, recorded_by=by,
     )
+    if refused_on_device:
+        row.code = _stored_code(code, card=False)
+        coupon = Coupon.objects.filter(code=row.code, season__program_id=vendor.program_id).first()
+        row.coupon, row.value_cents = coupon, coupon.value_cents if coupon else 0
+        row.season = coupon.season if coupon else season_on(vendor.program_id, timezone.localdate(when))
+        row.outcome, row.reason = Outcome.REFUSED, refused_on_device
+        row.save()
+        return row
     coupon = redemption_judge(row, code=code, when=when, lock=True)
     if coupon is None:  # refused or set aside: kept with its reason
         row.save()

@@ -94,7 +94,7 @@ def _strings() -> dict:
         "camera_refused": _("La caméra n'est pas permise. Tapez le code à la main."),
         "type_code": _("Ou tapez le code du coupon"),
         "code_placeholder": _("XXXX-XXXX-XXXX"),
-        "code_incomplete": _("Code incomplet : %(count)s caractères sur 12"),
+        "code_incomplete": _("Code incomplet : %(count)s sur 12 caractères"),
         "code_too_long": _("Code trop long : vérifiez le code"),
         "code_bad_character": _("Caractère impossible « %(char)s » : vérifiez le code"),
         "code_check": _("Vérifiez le code : un caractère est mal tapé"),
@@ -124,7 +124,7 @@ def _strings() -> dict:
         "pending_card_message": _("Pas de réseau : le paiement sera envoyé dès le retour du réseau."),
         "review_message": _("La coordination va vérifier cet échange. Gardez le coupon à part."),
         "unknown_offline": _("Code inconnu : ce coupon n'existe pas ou a déjà servi. Ne l'acceptez pas."),
-        "expired_offline": _("Coupon expiré : il n'est plus valide depuis le %(date)s. Ne l'acceptez pas."),
+        "expired_offline": _("Coupon expiré : il était valide jusqu'au %(date)s. Ne l'acceptez pas."),
         "not_yet_offline": _("Coupon pas encore valide : il le sera à partir du %(date)s. Ne l'acceptez pas."),
         "duplicate_offline": _(
             "Déjà échangé : ce coupon a déjà été pris sur ce téléphone à %(time)s. Ne l'acceptez pas une deuxième fois."

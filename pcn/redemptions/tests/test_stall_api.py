@@ -151,3 +151,16 @@ class StallSyncItemErrorTest(TestCase):
         self.assertEqual(results[1]["reason"], "not_recorded")
         self.assertIn("déjà servi", results[1]["message"])
         self.assertEqual(Coupon.objects.get(code=w["codes"][1]).status, CouponStatus.SOLD)
+
+    def test_an_attempt_the_phone_refused_offline_is_kept_refused_and_never_judged_again(self):
+        w = running_world("Refus")
+        _device, key = services.device_link(vendor=w["vendor"], name="T", by=w["vendor_user"])
+        # The phone's cache was stale: it refused a code that is in fact valid. The vendor handed it back.
+        items = [{"nonce": "r1", "kind": "coupon", "code": w["codes"][0], "refused_on_device": "unknown"}]
+        response = self.client.post("/api/v1/stall/sync", json.dumps({"items": items}),
+                                    content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+        (result,) = response.json()["results"]
+        self.assertEqual((result["outcome"], result["reason"]), ("refused", "unknown"))
+        row = Redemption.objects.get(nonce="r1")
+        self.assertEqual((row.outcome, row.coupon.code), (Outcome.REFUSED, w["codes"][0]))
+        self.assertEqual(Coupon.objects.get(code=w["codes"][0]).status, CouponStatus.SOLD)

@@ -378,6 +378,7 @@
     var out = { nonce: item.nonce, kind: item.kind, code: item.code, client_at: item.client_at };
     if (item.kind === "card") out.amount_cents = item.amount_cents;
     if (item.sale_point_id) out.sale_point_id = item.sale_point_id;
+    if (item.refused_on_device) out.refused_on_device = item.refused_on_device;
     return out;
   }
 
@@ -426,8 +427,15 @@
     item.unsynced = !!keepForServer;
   }
 
+  // Refused from the cache: sent all the same, marked so, for the server to keep the attempt as refused
+  // (never to accept it: the vendor has handed the coupon back).
+  function refuseFromCache(item, reason, message) {
+    item.refused_on_device = reason;
+    refuseLocally(item, reason, message, true);
+  }
+
   // Offline: what the page can tell from its cache. A code it does not know, or out of its dates, is refused
-  // here and not queued; the second presentation of a code already taken on this phone is refused here and
+  // here and sent marked as refused on the phone, so that the server keeps the attempt; the second presentation of a code already taken on this phone is refused here and
   // sent anyway, so that the server keeps the attempt; anything else waits for the server.
   function decideOffline(item, canonical) {
     if (item.kind === "card") {
@@ -450,12 +458,12 @@
       return;
     }
     if (!state.cache) return refuseLocally(item, "unknown", t("first_load_offline"), false);
-    if (!series) return refuseLocally(item, "unknown", t("unknown_offline"), false);
+    if (!series) return refuseFromCache(item, "unknown", t("unknown_offline"));
     if (item.day > series.valid_until) {
-      return refuseLocally(item, "expired", t("expired_offline", { date: longDate(series.valid_until) }), false);
+      return refuseFromCache(item, "expired", t("expired_offline", { date: longDate(series.valid_until) }));
     }
     if (item.day < series.valid_from) {
-      return refuseLocally(item, "not_yet_valid", t("not_yet_offline", { date: longDate(series.valid_from) }), false);
+      return refuseFromCache(item, "not_yet_valid", t("not_yet_offline", { date: longDate(series.valid_from) }));
     }
     item.status = "pending";
     item.message = t("pending_message");
