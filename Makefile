@@ -4,7 +4,8 @@
 #                                   with the background-task worker alongside (Ctrl-C stops both)
 #   make test                       the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 #   make test PYTEST_ARGS='-k coupon -x'
-#   make bench                      benchmarks (issuing on PostgreSQL, printing), figures side by side with raw
+#   make bench                      benchmarks (issuing and redeeming on PostgreSQL, printing, the stall page's
+#                                   transfer), figures side by side with raw
 #   make messages                   refresh and compile translations (needs gettext)
 #   make clean                      remove the virtualenv and build leftovers (keeps var/, the demo data)
 
@@ -40,10 +41,15 @@ test: $(STAMP)
 		$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Benchmarks (not part of the tests): each hot path side by side with the raw library or database doing
-# the same work. Issuing needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/pcn_bench).
+# the same work. Issuing and redeeming need PostgreSQL (DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/pcn_bench, dropped and created anew) and pgbench; the stall page's
+# transfer needs Chromium (/usr/bin/chromium).
 bench: $(STAMP)
 	$(BIN)/python bench/issue_coupons.py --count 1000000
 	$(BIN)/python bench/print_coupons.py --count 100000 --out "$${TMPDIR:-/tmp}/pcn-bench-coupons.pdf"
+	$(BIN)/python bench/redeem_online.py --clients 50 --requests 60
+	$(BIN)/python bench/redeem_sync.py --items 1000
+	$(BIN)/python bench/stall_transfer.py
 
 # For maintainers: French is the source language, so only the English catalogue is generated.
 # Run inside pcn/ so that neither .venv nor var/ is scanned and everything lands in pcn/locale.
