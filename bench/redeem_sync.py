@@ -146,6 +146,7 @@ def main() -> int:
     print(f"target first upload < 15 s (the stall page gives up on a request after 15 s): "
           f"{'met' if first_seconds < 15 else 'MISSED'} ({first_seconds:.1f} s); the same batch again < 25 % of it: "
           f"{'met' if again_seconds < first_seconds / 4 else 'MISSED'} ({again_seconds / first_seconds:.0%})")
+    online.shutil.rmtree(workdir, ignore_errors=True)
     ok = not problems and recorded_again == 0 and same and outcomes == {"accepted": n} and recorded_first == n
     return 0 if ok else 1
 

@@ -162,6 +162,7 @@ def main() -> int:
             server.base, "GET", "/api/v1/stall/cache", None, {"Authorization": f"Bearer {key}"})
         assert status == 200
         browser.close()
+    online.shutil.rmtree(workdir, ignore_errors=True)
 
     first = loads[1][1]
     print(f"Stall page transfer on a phone (Chromium, 360 px), season of {args.coupons:,} coupons in circulation")
