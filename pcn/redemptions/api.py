@@ -97,8 +97,10 @@ def code_prefix(canonical: str) -> int:
 
 
 def _series_prefixes(series: Series) -> str:
-    """Base64 of the sorted little-endian uint32 prefixes of the series' coupons that can still be redeemed."""
-    live = series.coupons.exclude(status__in=[CouponStatus.REDEEMED, CouponStatus.VOID, CouponStatus.EXPIRED])
+    """Base64 of the sorted little-endian uint32 prefixes of the series' coupons, void and expired ones left
+    out. Redeemed ones stay: the list then changes only when coupons are issued or voided, not at every
+    redemption (a phone offline cannot know another's redemptions anyway; the server judges at sync)."""
+    live = series.coupons.exclude(status__in=[CouponStatus.VOID, CouponStatus.EXPIRED])
     prefixes = sorted(code_prefix(code) for code in live.values_list("code", flat=True).iterator(chunk_size=20000))
     return base64.b64encode(struct.pack(f"<{len(prefixes)}I", *prefixes)).decode()
 
@@ -109,12 +111,14 @@ def _series_prefixes(series: Series) -> str:
 @stall_view("GET")
 def stall_cache(request):
     """What the page needs to check codes offline: the season's live series and their code prefixes.
-    The ETag changes with the season's custody ledger; the series part is cached per ledger state."""
+    The ETag changes when coupons are issued or voided in the season (the series part is cached per such
+    state), not at every redemption."""
     device, vendor = request.device, request.device.vendor
     today = timezone.localdate()
     season = services.season_on(vendor.program_id, today)
     last_event = (
-        CustodyEvent.objects.filter(season=season).order_by("-sequence").values_list("hash", flat=True).first()
+        CustodyEvent.objects.filter(season=season, kind__in=[CustodyEvent.Kind.ISSUE, CustodyEvent.Kind.VOID])
+        .order_by("-sequence").values_list("hash", flat=True).first()
         if season else None
     )
     sale_points = list(vendor.sale_points.select_related("market").order_by("market__name", "name"))
@@ -195,17 +199,21 @@ class SyncItemForm(forms.Form):
         return data
 
 
-def _sale_point(device: Device, sale_point_id):
-    """The vendor's sale point the page chose; an id that is not (or no longer) the vendor's is ignored."""
+def _sale_point(request, sale_point_id):
+    """The vendor's sale point the page chose; an id that is not (or no longer) the vendor's is ignored.
+    The vendor's sale points are read once per request (a sync names them for every item)."""
     if not sale_point_id:
         return None
-    return device.vendor.sale_points.select_related("market").filter(pk=sale_point_id).first()
+    if not hasattr(request, "stall_sale_points"):
+        points = request.device.vendor.sale_points.select_related("market")
+        request.stall_sale_points = {p.pk: p for p in points}
+    return request.stall_sale_points.get(sale_point_id)
 
 
 def _coupon(request, data: dict, source: str) -> Redemption:
     return services.redemption_record(
         vendor=request.device.vendor, code=data["code"], nonce=data["nonce"], source=source, by=request.user,
-        device=request.device, sale_point=_sale_point(request.device, data.get("sale_point_id")),
+        device=request.device, sale_point=_sale_point(request, data.get("sale_point_id")),
         client_at=data.get("client_at"), refused_on_device=data.get("refused_on_device", ""),
     )
 
@@ -214,7 +222,7 @@ def _card(request, data: dict, source: str) -> Redemption:
     return services.card_debit(
         vendor=request.device.vendor, card_code=data.get("card_code") or data.get("code"),
         amount_cents=data["amount_cents"], nonce=data["nonce"], source=source, by=request.user,
-        device=request.device, sale_point=_sale_point(request.device, data.get("sale_point_id")),
+        device=request.device, sale_point=_sale_point(request, data.get("sale_point_id")),
         client_at=data.get("client_at"),
     )
 

@@ -117,10 +117,11 @@ def _moment(
 def _existing(*, device: Device | None, by, nonce: str, code: str) -> Redemption | None:
     """The row already recorded under this nonce (from this device, or without one from this user), if it
     was for the same code; a nonce reused for another code is refused, so no presentation goes unrecorded."""
+    rows = Redemption.objects.select_related("coupon__series__coupon_class", "card", "season")
     if device is not None:
-        found = Redemption.objects.filter(device=device, nonce=nonce).first()
+        found = rows.filter(device=device, nonce=nonce).first()
     else:
-        found = Redemption.objects.filter(device__isnull=True, recorded_by=by, nonce=nonce).first()
+        found = rows.filter(device__isnull=True, recorded_by=by, nonce=nonce).first()
     if found is not None and found.code != code:
         raise ValidationError({"nonce": _("Cet identifiant d'échange a déjà servi pour un autre code. Rien n'a été "
                                           "enregistré pour ce code : envoyez-le avec un nouvel identifiant.")})

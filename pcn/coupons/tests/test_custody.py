@@ -279,7 +279,7 @@ class VerifyLedgerTest(TestCase):
         problems = season_verify(self.w["season"])
         named = " ".join(p.message for p in problems)
         for number in (1, 9):
-            self.assertIn(self.series.coupons.get(number=number).code, named)
+            self.assertIn(codes.display(self.series.coupons.get(number=number).code), named)
 
     def test_an_edited_code_or_face_value_is_caught(self):
         coupon = self.series.coupons.get(number=2)

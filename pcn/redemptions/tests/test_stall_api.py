@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from pcn.coupons import codes
 from pcn.coupons.ledger import season_verify
-from pcn.coupons.models import Coupon, CouponStatus
+from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent
+from pcn.coupons.services import coupons_move
+from pcn.coupons.tests.factories import issue
 from pcn.redemptions import services
 from pcn.redemptions.api import code_prefix
 from pcn.redemptions.models import Outcome, Redemption
@@ -101,10 +103,16 @@ class StallApiTest(TestCase):
         etag = response["ETag"]
         self.assertEqual(self.call("get", "cache", HTTP_IF_NONE_MATCH=etag).status_code, 304)
         self.call("post", "redeem", {"code": self.w["codes"][0], "nonce": "a"})
+        # A redemption does not change the list (the server judges redeemed coupons at sync)...
+        self.assertEqual(self.call("get", "cache", HTTP_IF_NONE_MATCH=etag).status_code, 304)
+        # ...a new series, or a voided coupon, does.
+        extra = issue(self.w, count=2)
+        coupons_move(season=self.w["season"], kind=CustodyEvent.Kind.VOID, ranges=[(extra.pk, 1, 1)],
+                     reason="lost", by=self.w["coordinator"])
         fresh = self.call("get", "cache", HTTP_IF_NONE_MATCH=etag)
-        self.assertEqual(fresh.status_code, 200)  # a coupon was redeemed: the list changed
-        raw = base64.b64decode(fresh.json()["series"][0]["prefixes"])
-        self.assertEqual(len(raw) // 4, 19)
+        self.assertEqual(fresh.status_code, 200)
+        sizes = [len(base64.b64decode(s["prefixes"])) // 4 for s in fresh.json()["series"]]
+        self.assertEqual(sizes, [20, 1])  # the redeemed coupon stays listed; the voided one is gone
 
     def test_today_totals_count_every_accepted_redemption_of_the_vendor(self):
         for i, code in enumerate(self.w["codes"][:3]):

@@ -11,7 +11,7 @@ var KEPT = [STALL.shell, STALL.manifest].concat(STALL.static);
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
-      return cache.addAll(KEPT.map(function (url) { return new Request(url, { cache: "reload" }); }));
+      return cache.addAll(KEPT);  // what the page just loaded comes from the HTTP cache, not a second download
     }).then(function () { return self.skipWaiting(); })
   );
 });

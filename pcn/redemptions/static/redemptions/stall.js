@@ -4,7 +4,7 @@
 // series cache (which coupons exist, their value and dates), the day's figures from the server, and every
 // coupon or card taken on this phone with its status. Online, each coupon goes to the server at once.
 // Offline, the page checks what it can from the cache and queues the rest as "en attente"; the queue is
-// sent (POST /sync, at most 1000 at a time) when the network returns, on page load and every 20 seconds.
+// sent (POST /sync, at most 200 at a time) when the network returns, on page load and every 20 seconds.
 // The server is idempotent on each item's nonce, so sending twice, or a send cut halfway, is harmless.
 // The check symbol rule is the one of pcn/coupons/codes.py (GF(32), x^5 + x^2 + 1).
 (function () {
@@ -560,7 +560,7 @@
 
   // --- Sending the queue ----------------------------------------------------------------------------------
 
-  var BATCH = 1000;
+  var BATCH = 200; // a batch the server records in a few seconds, well within the request's time limit
 
   function sync() {
     if (state.syncing || !state.device || state.unlinked || !isOnline()) return Promise.resolve();
