@@ -246,23 +246,32 @@ def _misplaced_coupons(season: Season) -> list[tuple[str, str, int | None]]:
         # Set-based: every range expanded to its coupons once, the last move of each kept. The correlated
         # subquery above scans every range of a coupon's series for each coupon, which grows with the square
         # of the redemptions (one range each): minutes for a fully redeemed season of 50,000 coupons.
+        # Coupons and last moves side by side in one grouping, not a join: a join's plan depends on the
+        # table statistics, and a bad one (a freshly loaded table) is quadratic again.
+        position = "{0}status || ':' || COALESCE(CAST({0}partner_id AS TEXT), '') || ':' || " \
+                   "COALESCE(CAST({0}household_id AS TEXT), '')"
         sql = f"""
             WITH moves AS (
-                SELECT r.series_id, n AS number, e.sequence, e.to_status, e.to_partner_id, e.to_household_id
+                SELECT r.series_id, n AS number, e.sequence, e.to_status AS status,
+                    e.to_partner_id AS partner_id, e.to_household_id AS household_id
                 FROM {rng} r JOIN {event} e ON e.id = r.event_id
                 CROSS JOIN LATERAL generate_series(r.first_number, r.last_number) AS n
                 WHERE e.season_id = %s
             ), last AS (
                 SELECT DISTINCT ON (series_id, number) * FROM moves ORDER BY series_id, number, sequence DESC
+            ), side_by_side AS (
+                SELECT series_id, number, NULL AS code, NULL AS status, NULL::integer AS partner_id,
+                    {position.format("")} AS position, FALSE AS bad_value
+                FROM last
+                UNION ALL
+                SELECT c.series_id, c.number, c.code, c.status, c.partner_id, {position.format("c.")},
+                    c.value_cents <> s.denomination_cents
+                FROM {coupon} c JOIN {series} s ON s.id = c.series_id WHERE c.season_id = %s
             )
-            SELECT c.code, c.status, c.partner_id FROM {coupon} c JOIN {series} s ON s.id = c.series_id
-            LEFT JOIN last l ON l.series_id = c.series_id AND l.number = c.number
-            WHERE c.season_id = %s AND (
-                c.value_cents <> s.denomination_cents OR l.series_id IS NULL
-                OR (c.status, c.partner_id, c.household_id)
-                    IS DISTINCT FROM (l.to_status, l.to_partner_id, l.to_household_id)
-            )
-            ORDER BY c.series_id, c.number LIMIT 20"""
+            SELECT MAX(code), MAX(status), MAX(partner_id) FROM side_by_side
+            GROUP BY series_id, number
+            HAVING MAX(code) IS NOT NULL AND (COUNT(*) <> 2 OR BOOL_OR(bad_value) OR MIN(position) <> MAX(position))
+            ORDER BY series_id, number LIMIT 20"""
         params = [season.pk, season.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
