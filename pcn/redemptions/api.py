@@ -128,7 +128,9 @@ def stall_cache(request):
         season and (season.cards_enabled, season.card_offline_cap_cents, season.name),
     ))
     etag = '"' + hashlib.sha256(state.encode()).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag:
+    # Compression makes the ETag weak on the way out (W/"..."): the page sends it back in that form.
+    sent = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in sent:
         response = HttpResponse(status=304)
         response["ETag"] = etag
         return response
