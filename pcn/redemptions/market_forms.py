@@ -7,7 +7,7 @@ import secrets
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.money import format_cents
@@ -19,6 +19,7 @@ MAX_COUNT = 10_000  # coupons of one value for one vendor on one day
 # A stack's key and each line's key, joined as the line's nonce "<stack>.<line>" (at most 57 characters).
 STACK_KEY = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 LINE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
+TYPED_MAX = 200  # characters kept of a line shown again (a scanned QR is the coupon's whole address)
 
 INCOMPLETE = _("Cette page est incomplète ou trop ancienne. Rechargez-la et entrez les coupons de nouveau.")
 
@@ -86,10 +87,41 @@ class StackForm(_VendorForm):
     stack = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, data=None, *, saving: bool = False, **kwargs):
+        if saving and data is not None and not data.get("codes"):
+            # A refused save shows the page again: its codes go back in the box, for a browser without
+            # JavaScript (with it, the page rebuilds its lines from `sent_lines`).
+            data = data.copy()
+            data["codes"] = "\n".join(line["typed"] for line in self._sent(data))
         super().__init__(data, **kwargs)
         self.saving = saving
         if not self.is_bound:
             self.initial.setdefault("stack", new_key())
+
+    @staticmethod
+    def _sent(data) -> list[dict]:
+        typed, keys, seen, lines = data.getlist("code"), data.getlist("line"), set(), []
+        for i, text in enumerate(typed):
+            text = " ".join(text.split())[:TYPED_MAX]
+            if not text:
+                continue
+            key = keys[i] if i < len(keys) else ""
+            if not LINE_KEY.match(key) or key in seen:
+                key = new_key()
+            seen.add(key)
+            lines.append({"typed": text, "key": key})
+        return lines
+
+    def sent_lines(self) -> list[dict]:
+        """The lines a save sent ({"typed", "key"}, in the order scanned), to show them again when it is
+        refused: nothing typed or scanned is lost. Each keeps its key, so that sending the stack again still
+        records each coupon once; a line whose key is missing or repeated gets a new one."""
+        return self._sent(self.data) if self.is_bound and self.saving else []
+
+    def page_stack(self) -> str:
+        """The stack key for the page shown: the one sent when it is well formed (the same stack sent again
+        is recorded once), else a new one."""
+        key = self.data.get("stack", "") if self.is_bound else self.initial["stack"]
+        return key if STACK_KEY.match(key) else new_key()
 
     def clean(self):
         data = super().clean()
@@ -106,8 +138,13 @@ class StackForm(_VendorForm):
         if not lines:
             self.add_error(where, _("Entrez au moins un code de coupon, un par ligne."))
         elif len(lines) > MAX_LINES:
-            self.add_error(where, _("Une pile compte au plus %(max)s coupons. Enregistrez celle-ci en deux fois.")
-                           % {"max": MAX_LINES})
+            extra = len(lines) - MAX_LINES
+            self.add_error(where, ngettext(
+                "Une pile compte au plus %(max)s coupons, et celle-ci en a %(count)s. Retirez-en %(extra)s (gardez-le "
+                "pour une nouvelle pile), puis enregistrez.",
+                "Une pile compte au plus %(max)s coupons, et celle-ci en a %(count)s. Retirez-en %(extra)s "
+                "(gardez-les pour une nouvelle pile), puis enregistrez.", extra,
+            ) % {"max": MAX_LINES, "count": len(lines), "extra": extra})
         data["lines"] = lines
         return data
 

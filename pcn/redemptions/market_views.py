@@ -4,7 +4,10 @@ scanned, then recorded all at once; or, in a season that does not read codes, th
 With JavaScript (market_entry.js) each code is checked at once through `market_entry_check`, which records
 nothing. Without it, the codes go in a box, one per line, and a preview page shows each line checked before
 it is saved. Either way the page sends the lines with a key each, and each line is recorded with the nonce
-"<stack>.<line>": sending the same page twice records each coupon once.
+"<stack>.<line>": sending the same page twice records each coupon once. A save that is refused (no vendor,
+too many lines, a broken page) shows the page again with every line it received, keys and all: in the box
+without JavaScript, rebuilt by the script with it. (The script also keeps the stack in the tab until its
+summary has loaded, for a session that expired at saving.)
 """
 
 from urllib.parse import urlencode
@@ -25,7 +28,7 @@ from pcn.markets.models import Market
 from pcn.markets.selectors import authorized_vendors
 from pcn.redemptions import selectors, services
 from pcn.redemptions.explain import explain
-from pcn.redemptions.market_forms import STACK_KEY, CountsForm, StackForm, scanned_code
+from pcn.redemptions.market_forms import MAX_LINES, STACK_KEY, CountsForm, StackForm, scanned_code
 from pcn.redemptions.models import Outcome, Source
 
 
@@ -78,8 +81,13 @@ def _codes_entry(request, setting: dict):
             **setting, "form": form, "vendor": vendor, "stack": stack, "lines": preview,
             "totals": selectors.stack_totals(preview),
         })
+    stack, sent = form.page_stack(), form.sent_lines()  # a refused save: its lines are shown again, none lost
+    chosen = _number(str(form["vendor"].value() or ""))
     return render_program_page(request, "redemptions/market_entry.html", market.program, {
-        **setting, "form": form, "duplicate_message": selectors.DUPLICATE,
+        **setting, "form": form, "duplicate_message": selectors.DUPLICATE, "stack": stack, "sent": sent,
+        "sent_data": {"stack": stack, "lines": sent} if sent else None, "max_lines": MAX_LINES,
+        "chosen_unauthorized": chosen is not None and chosen not in setting["authorized"]
+        and any(v.pk == chosen for v in setting["vendors"]),
     })
 
 
@@ -100,6 +108,13 @@ def _counts_entry(request, setting: dict):
     return render_program_page(request, "redemptions/market_counts.html", market.program, {**setting, "form": form})
 
 
+def _number(text: str) -> int | None:
+    """A database id sent as text, or None. (str.isdigit is not enough: "²" is a digit that int() refuses.)"""
+    if not (0 < len(text) <= 18 and text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def _saved_url(market: Market, stack: str) -> str:
     return f"{reverse('market_entry_saved', args=[market.pk])}?{urlencode({'stack': stack})}"
 
@@ -109,8 +124,8 @@ def _saved_url(market: Market, stack: str) -> str:
 def market_entry_check(request, market_id: int):
     """What recording this code for this vendor would answer now, in JSON; records nothing."""
     market = get_market_for_entry(request.user, market_id)
-    vendor_id = request.POST.get("vendor", "")
-    vendor = selectors.market_vendors(market).filter(pk=vendor_id).first() if vendor_id.isdigit() else None
+    vendor_id = _number(request.POST.get("vendor", ""))
+    vendor = selectors.market_vendors(market).filter(pk=vendor_id).first() if vendor_id is not None else None
     if vendor is None:
         return JsonResponse({"error": _("Choisissez d'abord le marchand.")}, status=400)
     typed = scanned_code(request.POST.get("code", ""))
@@ -138,7 +153,7 @@ def market_entry_saved(request, market_id: int):
             counts = selectors.counts_saved(market=market, by=request.user, nonce=stack)
     first = lines[0].redemption if lines else counts[0] if counts else None
     return render_program_page(request, "redemptions/market_saved.html", market.program, {
-        "market": market, "lines": lines, "counts": counts, "first": first,
+        "market": market, "lines": lines, "counts": counts, "first": first, "stack": stack,
         "totals": selectors.stack_totals(lines),
         "refused": [line for line in lines if line.tone == selectors.REFUSED],
         "flagged": [line for line in lines if line.tone == selectors.REVIEW],

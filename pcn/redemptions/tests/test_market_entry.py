@@ -2,6 +2,8 @@
 JavaScript, saved once however many times it is sent, counts by value, and who may open it."""
 
 import datetime
+import html
+import json
 import re
 
 from django.test import Client, TestCase
@@ -28,6 +30,19 @@ def hidden_lines(response) -> list[tuple[str, str]]:
     codes = re.findall(r'<input type="hidden" name="code" value="([^"]*)">', html)
     keys = re.findall(r'<input type="hidden" name="line" value="([^"]*)">', html)
     return list(zip(codes, keys))
+
+
+def sent_lines(response) -> dict:
+    """What a page shown again after a refused save gives its script to rebuild the stack."""
+    page = response.content.decode()
+    found = re.search(r'<script id="sent-lines" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1)) if found else {}
+
+
+def box(response) -> list[str]:
+    """The lines of the box of codes (the page without JavaScript)."""
+    found = re.search(r'<textarea name="codes"[^>]*>(.*?)</textarea>', response.content.decode(), re.S)
+    return html.unescape(found.group(1)).split() if found else []
 
 
 class MarketEntryTest(TestCase):
@@ -77,6 +92,9 @@ class MarketEntryTest(TestCase):
                                          categories=["vegetables"])
         newcomer.sale_points.add(self.w["sale_point"])
         self.assertContains(self.client.get(self.entry), "Ferme Nouvelle (pas autorisé pour la saison)")
+        self.assertContains(self.client.get(self.entry, {"vendor": newcomer.pk}), "data-unauthorized-notice >")
+        self.assertContains(self.client.get(self.entry, {"vendor": self.w["vendor"].pk}),
+                            "data-unauthorized-notice hidden>")
         result = self.check_code(self.w["codes"][0], vendor=newcomer)
         self.assertEqual((result["tone"], result["reason"]), ("refused", Reason.VENDOR_NOT_AUTHORIZED))
         self.assertIn("n'est pas autorisé pour cette saison", result["message"])
@@ -204,6 +222,75 @@ class MarketEntryTest(TestCase):
         response = self.save([(self.w["codes"][0], "a1")], stack="no")
         self.assertContains(response, "Rechargez-la et entrez les coupons de nouveau.")
         self.assertFalse(Redemption.objects.exists())
+
+    # A refused save loses nothing
+
+    def test_a_save_refused_for_want_of_a_vendor_shows_every_line_again_then_records_them_once(self):
+        qr = f"https://coupons.example.org/c/{self.w['codes'][0]}"
+        pairs = [(qr, "k1"), (self.w["codes"][1], "k2"), (UNKNOWN, "k3")]
+        response = self.client.post(self.entry, {"vendor": "", "stack": "stackkey01", "action": "save",
+                                                 "code": [c for c, _k in pairs], "line": [k for _c, k in pairs]})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Choisissez le marchand à qui sont ces coupons.")
+        self.assertContains(response, "Rien n'a été enregistré. Les 3 codes envoyés sont toujours là")
+        self.assertEqual(box(response), [qr, self.w["codes"][1], UNKNOWN])  # without JavaScript
+        self.assertEqual(sent_lines(response), {  # with it: the same lines, each with its key
+            "stack": "stackkey01", "lines": [{"typed": c, "key": k} for c, k in pairs],
+        })
+        self.assertContains(response, '<input type="hidden" name="stack" value="stackkey01"')
+        self.assertFalse(Redemption.objects.exists())
+
+        self.save(pairs)  # sent again with the vendor: recorded under the keys the page kept
+        self.assertEqual(sorted(Redemption.objects.values_list("nonce", flat=True)),
+                         ["stackkey01.k1", "stackkey01.k2", "stackkey01.k3"])
+
+    def test_a_stack_of_301_lines_is_refused_with_every_line_kept_and_what_to_do(self):
+        pairs = [(f"code{i:03}", f"k{i}") for i in range(301)]
+        response = self.save(pairs)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Une pile compte au plus 300 coupons, et celle-ci en a 301. Retirez-en 1 "
+                                      "(gardez-le pour une nouvelle pile), puis enregistrez.")
+        self.assertEqual(box(response), [c for c, _k in pairs])
+        self.assertEqual([(line["typed"], line["key"]) for line in sent_lines(response)["lines"]], pairs)
+        self.assertContains(response, 'data-max-lines="300"')
+        self.assertFalse(Redemption.objects.exists())
+
+    def test_a_page_with_a_broken_key_keeps_its_lines_under_a_new_stack_key(self):
+        response = self.client.post(self.entry, {"vendor": self.w["vendor"].pk, "stack": "no", "action": "save",
+                                                 "code": [self.w["codes"][0], UNKNOWN], "line": ["k1", "k1"]})
+        self.assertContains(response, "Rechargez-la et entrez les coupons de nouveau.")
+        sent = sent_lines(response)
+        self.assertEqual([line["typed"] for line in sent["lines"]], [self.w["codes"][0], UNKNOWN])
+        self.assertEqual(sent["lines"][0]["key"], "k1")
+        self.assertNotEqual(sent["lines"][1]["key"], "k1")  # a key used twice is replaced
+        self.assertRegex(sent["stack"], r"^[A-Za-z0-9_-]{16}$")
+        self.assertContains(response, f'<input type="hidden" name="stack" value="{sent["stack"]}"')
+        self.assertFalse(Redemption.objects.exists())
+
+    def test_a_page_opened_afresh_has_no_lines_to_bring_back(self):
+        response = self.client.get(self.entry)
+        self.assertNotContains(response, 'id="sent-lines"')
+        self.assertNotContains(response, "Rien n'a été enregistré")
+        self.assertEqual(box(response), [])
+
+    def test_a_vendor_written_with_odd_digits_is_refused_plainly_never_with_a_server_error(self):
+        for odd in ("²", "١٢", "½", " 1", "1_0", "9" * 30, "-1"):
+            response = self.client.post(self.check, {"vendor": odd, "code": self.w["codes"][0]})
+            self.assertEqual(response.status_code, 400, odd)
+            self.assertEqual(response.json()["error"], "Choisissez d'abord le marchand.")
+            self.assertEqual(self.client.get(self.entry, {"vendor": odd}).status_code, 200, odd)
+        for odd in ("²", "½", "1_0", "9" * 30, "-1"):
+            response = self.client.post(self.entry, {"vendor": odd, "stack": "stackkey01", "action": "save",
+                                                     "code": [self.w["codes"][0]], "line": ["k1"]})
+            self.assertContains(response, "Ce marchand ne vend pas à ce marché.", msg_prefix=odd)
+            self.assertContains(response, "data-unauthorized-notice hidden>")  # no vendor chosen: no warning
+            self.assertEqual(box(response), [self.w["codes"][0]])
+        self.assertFalse(Redemption.objects.exists())
+
+    def test_the_summary_tells_the_page_which_stack_it_may_forget(self):
+        response = self.save([(self.w["codes"][7], "a1")], stack="stackkey77")
+        summary = self.client.get(response["Location"])
+        self.assertContains(summary, f'data-saved-stack="stackkey77" data-market="{self.market.pk}"')
 
     def test_a_summary_shows_only_the_stacks_of_the_person_who_saved_them(self):
         response = self.save([(self.w["codes"][7], "a1")])

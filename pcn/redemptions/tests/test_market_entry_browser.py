@@ -153,3 +153,166 @@ def test_without_javascript_the_box_the_preview_and_saving_work(live_server, bro
         assert page.is_hidden("button[data-print]")  # printing from the browser's menu
     finally:
         context.close()
+
+
+def paste(page, text):
+    """What pasting several lines into the scanner's field does."""
+    page.eval_on_selector("#scan", """(field, text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        field.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+
+
+def stored_stack(page, market):
+    return page.evaluate(f"() => JSON.parse(sessionStorage.getItem('pcn.market-entry.{market.pk}'))")
+
+
+@pytest.mark.browser
+def test_save_waits_for_a_vendor_and_the_stack_survives_a_reload_and_an_expired_session(
+    live_server, phone_page, log_in, screenshot
+):
+    from django.contrib.sessions.models import Session
+
+    w = running_world()
+    make_user("gestion", role=Role.MARKET_MANAGER, program=w["program"], market=w["market"])
+    entry = reverse("market_entry", args=[w["market"].pk])
+    page = log_in(phone_page, "gestion")
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave this page?" when reloading with lines
+    page.goto(entry)
+    assert page.is_disabled("button[data-save]")
+    assert words(page, "[data-save-reason]") == (
+        "Pour enregistrer, choisissez le marchand, puis scannez ou tapez au moins un coupon."
+    )
+
+    first, second = w["codes"][0], w["codes"][1]
+    scan(page, first)
+    scan(page, second)
+    assert page.locator("li.line").count() == 2
+    assert "Choisissez d'abord le marchand" in words(page, "li[data-line='1']")
+    assert page.is_disabled("button[data-save]")
+    assert words(page, "[data-save-reason]") == "Pour enregistrer, choisissez d'abord le marchand."
+    assert sideways_overflow(page) == 0
+    screenshot(page, "no-vendor")
+
+    page.select_option("select[name=vendor]", str(w["vendor"].pk))
+    page.wait_for_selector("li.line.ok[data-line='2']")
+    page.wait_for_selector("li.line.ok[data-line='1']")
+    assert page.is_enabled("button[data-save]")
+    assert page.is_hidden("[data-save-reason]")
+    stack = page.input_value("input[name=stack]")
+    assert [line["typed"] for line in stored_stack(page, w["market"])["lines"]] == [first, second]
+
+    page.reload()
+    page.wait_for_selector("li.line.ok[data-line='2']")
+    assert page.is_visible("[data-restored]")
+    assert "Votre pile a été retrouvée" in words(page, "[data-restored]")
+    assert page.input_value("select[name=vendor]") == str(w["vendor"].pk)
+    assert page.input_value("input[name=stack]") == stack
+    assert page.locator("li.line").count() == 2
+    assert page.is_enabled("button[data-save]")
+    assert sideways_overflow(page) == 0
+    screenshot(page, "restored")
+
+    Session.objects.all().delete()  # the session expires while the stack waits
+    with page.expect_navigation():
+        page.click("button[data-save]")
+    assert "/login/" in page.url
+    assert Redemption.objects.count() == 0
+    page.fill("input[name=username]", "gestion")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    page.wait_for_selector("li.line.ok[data-line='2']")
+    assert page.url.endswith(entry)
+    assert "Votre pile a été retrouvée" in words(page, "[data-restored]")
+    assert page.input_value("input[name=stack]") == stack
+
+    with page.expect_navigation():
+        page.click("button[data-save]")
+    assert "2 coupons acceptés" in words(page, "main")
+    assert sorted(Redemption.objects.values_list("code", flat=True)) == sorted([first, second])
+    assert all(n.startswith(f"{stack}.") for n in Redemption.objects.values_list("nonce", flat=True))
+    assert stored_stack(page, w["market"]) is None  # the summary loaded: nothing left to bring back
+    page.goto(entry)
+    assert page.is_hidden("[data-restored]")
+    assert page.locator("li.line").count() == 0
+
+
+@pytest.mark.browser
+def test_the_stack_stops_at_300_lines_and_keeps_every_line_it_has(live_server, phone_page, log_in, screenshot):
+    w = running_world()
+    make_user("gestion", role=Role.MARKET_MANAGER, program=w["program"], market=w["market"])
+    page = log_in(phone_page, "gestion")
+    page.goto(reverse("market_entry", args=[w["market"].pk]))
+    # A stack of 301 lines kept by the tab (as one scanned before the limit, or sent back by the server).
+    page.evaluate(
+        """([market, count]) => sessionStorage.setItem("pcn.market-entry." + market, JSON.stringify({
+            stack: "browserstack01", vendor: "",
+            lines: Array.from({length: count}, (_, i) => ({key: "k" + i, typed: "Z" + String(i).padStart(3, "0")}))
+        }))""",
+        [w["market"].pk, 301],
+    )
+    page.reload()
+    assert page.locator("li.line").count() == 301
+    assert words(page, "[data-full]").startswith("La pile est pleine : 300 coupons au plus.")
+
+    scan(page, "EXTRA-0001")
+    assert page.locator("li.line").count() == 301
+    assert page.input_value("#scan") == "EXTRA-0001"  # kept in the field, not lost
+    assert "« EXTRA-0001 » n'a pas été ajouté : la pile est pleine (300 coupons au plus)." in words(page, "[data-full]")
+    assert page.get_attribute("body", "data-last-beep") == "refused"
+
+    page.select_option("select[name=vendor]", str(w["vendor"].pk))
+    assert page.is_disabled("button[data-save]")
+    assert words(page, "[data-save-reason]") == (
+        "Une pile compte au plus 300 coupons, et celle-ci en a 301. Retirez-en 1 pour pouvoir enregistrer."
+    )
+    assert sideways_overflow(page) == 0
+    screenshot(page, "full")
+
+    page.click("li[data-line='301'] button")
+    assert page.locator("li.line").count() == 300
+    assert page.is_enabled("button[data-save]")
+    assert "la pile est pleine" in words(page, "[data-full]")  # still full: the code waits in the field
+    assert [line["typed"] for line in stored_stack(page, w["market"])["lines"]][-1] == "Z299"
+
+    page.click("li[data-line='300'] button")
+    page.click("li[data-line='299'] button")
+    paste(page, "P1\nP2\nP3\nP4")  # room for two of them
+    assert page.locator("li.line").count() == 300
+    assert "Des codes collés n'ont pas été ajoutés (2)" in words(page, "[data-full]")
+    assert [line["typed"] for line in stored_stack(page, w["market"])["lines"]][-2:] == ["P1", "P2"]
+    # Every line checked before the test ends: no request left running into the next test's database.
+    page.wait_for_function("() => !document.querySelector('li.line.pending')", timeout=60_000)
+
+
+@pytest.mark.browser
+def test_a_save_the_server_refuses_comes_back_with_its_lines(live_server, phone_page, log_in):
+    w = running_world()
+    make_user("gestion", role=Role.MARKET_MANAGER, program=w["program"], market=w["market"])
+    page = log_in(phone_page, "gestion")
+    page.goto(reverse("market_entry", args=[w["market"].pk]))
+    page.select_option("select[name=vendor]", str(w["vendor"].pk))
+    scan(page, w["codes"][0])
+    scan(page, UNKNOWN)
+    page.wait_for_selector("li.line.refused[data-line='2'] .line-msg")
+    stack = page.input_value("input[name=stack]")
+    # The vendor stopped selling at this market while the page was open.
+    page.eval_on_selector(f"select[name=vendor] option[value='{w['vendor'].pk}']", "option => option.value = '99999'")
+    with page.expect_navigation():
+        page.click("button[data-save]")
+    assert "Ce marchand ne vend pas à ce marché." in words(page, "main")
+    assert "Rien n'a été enregistré. Les 2 codes envoyés sont toujours là" in words(page, "main")
+    assert page.is_hidden("[data-unauthorized-notice]")
+    assert page.locator("li.line").count() == 2
+    assert page.input_value("input[name=stack]") == stack
+    assert page.is_disabled("button[data-save]")
+    assert words(page, "[data-save-reason]") == "Pour enregistrer, choisissez d'abord le marchand."
+    page.select_option("select[name=vendor]", str(w["vendor"].pk))
+    assert page.is_hidden("#id_vendor_error")
+    page.wait_for_selector("li.line.ok[data-line='1']")
+    with page.expect_navigation():
+        page.click("button[data-save]")
+    assert "1 coupon accepté" in words(page, "main")
+    assert Redemption.objects.count() == 2

@@ -2,8 +2,12 @@
 // code, then Enter) or typed is checked at once by the server, which records nothing; the line shows in
 // its colour with a word and a sound, the totals by value follow, a code already in the stack is flagged,
 // and any line can be removed before the stack is saved. Each line carries its own random key, so the
-// same stack sent twice is recorded once. On the counts page, the total follows the numbers typed. On the
-// summary, a print button. Without JavaScript: a box of codes and a preview page, served by the server.
+// same stack sent twice is recorded once. No line is ever lost: the stack waits in the tab's sessionStorage
+// (by market) until its summary page has loaded, and comes back when the page is opened again (after a
+// session that expired at saving, a reload, a crash); a save the server refused shows the page again with
+// the lines it received. Saving waits for a vendor and a line, and a stack holds at most data-max-lines
+// lines. On the counts page, the total follows the numbers typed. On the summary, a print button.
+// Without JavaScript: a box of codes and a preview page, served by the server.
 (function () {
   "use strict";
 
@@ -78,8 +82,37 @@
     return text.toUpperCase().replace(/[\s.\-\u2010-\u2013]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
   }
 
+  // The stack waiting to be saved, by market: {stack, vendor, lines: [{key, typed}]}.
+  function storageKey(market) {
+    return "pcn.market-entry." + market;
+  }
+
+  function stored(market) {
+    try {
+      var data = JSON.parse(window.sessionStorage.getItem(storageKey(market)) || "null");
+      return data && Array.isArray(data.lines) ? data : null;
+    } catch (e) {
+      return null; // storage refused or unreadable: nothing to bring back
+    }
+  }
+
+  function store(market, data) {
+    try {
+      if (data && data.lines.length) window.sessionStorage.setItem(storageKey(market), JSON.stringify(data));
+      else window.sessionStorage.removeItem(storageKey(market));
+    } catch (e) {
+      // Storage full or refused: the page still works, it just cannot bring the stack back.
+    }
+  }
+
+  var STACK_KEY = /^[A-Za-z0-9_-]{8,32}$/;
+  var LINE_KEY = /^[A-Za-z0-9_-]{1,24}$/;
+
   function stackEntry(form) {
     var words = form.dataset;
+    var market = words.market;
+    var maxLines = parseInt(words.maxLines, 10);
+    var stackInput = form.querySelector("input[name=stack]");
     var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
     var vendor = form.querySelector("select[name=vendor]");
     var scan = form.querySelector("#scan");
@@ -89,6 +122,11 @@
     var save = form.querySelector("[data-save]");
     var notice = form.querySelector("[data-unauthorized-notice]");
     var posted = form.querySelector("[data-posted]");
+    var reason = form.querySelector("[data-save-reason]");
+    var full = form.querySelector("[data-full]");
+    var restoredBox = form.querySelector("[data-restored]");
+    var notAdded = ""; // what the scanner or a paste brought when the stack was full
+    var blocked = true; // no vendor, no line, or too many lines: saving waits
     var unauthorized = words.unauthorized.trim().split(/\s+/);
     var lines = []; // {key, typed, rough, state: pending|done|vendor|offline|session, result, error, gen, fresh}
     var lastLine = null;
@@ -218,7 +256,25 @@
       form.querySelector("[data-others-and]").hidden = !(refused && review);
       form.querySelector("[data-others]").hidden = !(refused || review);
       empty.hidden = lines.length > 0;
-      save.disabled = lines.length === 0 || saving;
+      var why = "";
+      if (!vendor.value && !lines.length) why = words.reasonBoth;
+      else if (!vendor.value) why = words.reasonVendor;
+      else if (!lines.length) why = words.reasonLines;
+      else if (lines.length > maxLines) {
+        why = fill(words.reasonOver, { max: maxLines, count: lines.length, extra: lines.length - maxLines });
+      }
+      blocked = Boolean(why);
+      save.disabled = blocked || saving;
+      reason.textContent = why;
+      reason.hidden = !why;
+      if (lines.length < maxLines) notAdded = "";
+      full.textContent = notAdded || (lines.length >= maxLines ? fill(words.msgFull, { max: maxLines }) : "");
+      full.hidden = !full.textContent;
+      store(market, {
+        stack: stackInput.value,
+        vendor: vendor.value,
+        lines: lines.map(function (line) { return { key: line.key, typed: line.typed }; })
+      });
       last.textContent = "";
       if (lastLine && lines.indexOf(lastLine) !== -1 && (lastLine.state !== "pending" || of[lastLine.key])) {
         var number = lines.indexOf(lastLine) + 1;
@@ -235,13 +291,21 @@
       return of;
     }
 
+    // Answers for many lines at once (a stack brought back, a change of vendor) are drawn together.
+    var drawing = 0;
+    function renderSoon() {
+      if (!drawing) drawing = window.setTimeout(function () { drawing = 0; render(); }, 30);
+    }
+
     function answered(line) {
-      var of = render();
-      if (line.fresh) {
-        line.fresh = false;
-        var tone = toneOf(line, of[line.key]);
-        beep(tone === "pending" ? "review" : tone);
+      if (!line.fresh) {
+        renderSoon();
+        return;
       }
+      var of = render();
+      line.fresh = false;
+      var tone = toneOf(line, of[line.key]);
+      beep(tone === "pending" ? "review" : tone);
     }
 
     function check(line) {
@@ -288,38 +352,68 @@
       });
     }
 
-    function add(text) {
+    function newLine(text, key) {
+      return { key: key, typed: text, rough: roughKey(text), state: "pending", result: null, gen: 0, fresh: false };
+    }
+
+    // Adds a line, or answers false when the stack is full (the caller keeps the text).
+    function add(text, quiet) {
       text = text.trim();
-      if (!text) return;
-      var line = { key: newKey(), typed: text, rough: roughKey(text), state: "pending", result: null, gen: 0, fresh: true };
-      lines.push(line);
-      lastLine = line;
-      check(line);
-      if (render()[line.key] && line.fresh) {
-        line.fresh = false; // the same code is already in the stack: say so at once
+      if (!text) return true;
+      if (lines.length >= maxLines) return false;
+      var fresh = newLine(text, newKey());
+      fresh.fresh = !quiet;
+      lines.push(fresh);
+      lastLine = fresh;
+      check(fresh);
+      if (!quiet && render()[fresh.key] && fresh.fresh) {
+        fresh.fresh = false; // the same code is already in the stack: say so at once
         beep("refused");
       }
+      return true;
+    }
+
+    // The scanner's or the person's line: added, or kept in the field (selected, so that the next scan
+    // replaces it) with a plain word when the stack is full.
+    function addTyped() {
+      var text = scan.value.trim();
+      if (add(text)) {
+        scan.value = "";
+        return;
+      }
+      notAdded = fill(words.msgNotAdded, { code: text, max: maxLines });
+      render();
+      beep("refused");
+      scan.select();
     }
 
     scan.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") return;
       event.preventDefault(); // Enter adds the line; it never sends the form
-      add(scan.value);
-      scan.value = "";
+      addTyped();
     });
     scan.addEventListener("paste", function (event) {
       var text = (event.clipboardData || window.clipboardData).getData("text");
       if (text.indexOf("\n") === -1) return;
       event.preventDefault();
-      text.split(/\r?\n/).forEach(add);
+      var left = text.split(/\r?\n/).filter(function (part) {
+        return !add(part, true);
+      }).filter(function (part) {
+        return part.trim();
+      });
+      if (left.length === 1) notAdded = fill(words.msgNotAdded, { code: left[0].trim(), max: maxLines });
+      else if (left.length) notAdded = fill(words.msgNotPasted, { n: left.length, max: maxLines });
+      render();
+      if (left.length) beep("refused");
     });
     form.querySelector("[data-add]").addEventListener("click", function () {
-      add(scan.value);
-      scan.value = "";
+      addTyped();
       scan.focus();
     });
     vendor.addEventListener("change", function () {
       notice.hidden = !vendor.value || unauthorized.indexOf(vendor.value) === -1;
+      var refusal = document.getElementById("id_vendor_error"); // a refused save's "choose the vendor"
+      if (refusal) refusal.hidden = Boolean(vendor.value);
       lines.forEach(function (line) {
         line.result = null;
         check(line);
@@ -327,8 +421,8 @@
       render();
     });
     form.addEventListener("submit", function (event) {
-      if (saving) {
-        event.preventDefault(); // a second tap while the first is on its way
+      if (saving || blocked) {
+        event.preventDefault(); // a second tap while the first is on its way, or nothing that can be saved yet
         return;
       }
       saving = true;
@@ -340,6 +434,46 @@
         event.returnValue = "";
       }
     });
+
+    // Lines to bring back: those of a save the server refused (the page shows them again), else the stack
+    // this tab kept for this market. Each keeps its key and the stack its key, so that a stack whose save
+    // did go through (its summary never loaded) is still recorded once when saved again.
+    function bringBack(data) {
+      var seen = {};
+      data.lines.forEach(function (kept) {
+        if (typeof kept.typed !== "string" || !kept.typed.trim()) return;
+        var key = LINE_KEY.test(kept.key) && !seen[kept.key] ? kept.key : newKey();
+        seen[key] = true;
+        lines.push(newLine(kept.typed.trim(), key));
+      });
+      lines.forEach(check);
+    }
+
+    var sent = document.getElementById("sent-lines");
+    var kept = stored(market);
+    if (sent) {
+      bringBack(JSON.parse(sent.textContent));
+    } else if (kept && kept.lines.length) {
+      if (STACK_KEY.test(kept.stack || "")) stackInput.value = kept.stack;
+      var keptVendor = String(kept.vendor || "").replace(/\D/g, "");
+      if (keptVendor && vendor.querySelector("option[value='" + keptVendor + "']")) {
+        vendor.value = keptVendor;
+        notice.hidden = unauthorized.indexOf(keptVendor) === -1;
+      }
+      bringBack(kept);
+      form.querySelector("[data-restored-text]").textContent = words.msgRestored;
+      restoredBox.hidden = false;
+    }
+    form.querySelector("[data-clear]").addEventListener("click", function () {
+      if (!window.confirm(words.msgClear)) return;
+      lines = [];
+      lastLine = null;
+      stackInput.value = newKey();
+      restoredBox.hidden = true;
+      render();
+      scan.focus();
+    });
+
     render();
     if (vendor.value) scan.focus();
     else vendor.addEventListener("change", function () { scan.focus(); }, { once: true });
@@ -385,6 +519,12 @@
   if (stack) stackEntry(stack);
   var counts = document.querySelector("form[data-counts-form]");
   if (counts) countsEntry(counts);
+  // The summary of a saved stack: the tab no longer needs to keep it.
+  var saved = document.querySelector("[data-saved-stack]");
+  if (saved) {
+    var kept = stored(saved.getAttribute("data-market"));
+    if (kept && kept.stack === saved.getAttribute("data-saved-stack")) store(saved.getAttribute("data-market"), null);
+  }
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () {
