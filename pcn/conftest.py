@@ -87,6 +87,24 @@ def _test_files(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """On SQLite the live server's threads share the test database's one in-memory connection, and two
+    requests at once (the stall page sends several) can lock each other up: there, serve one at a time.
+    PostgreSQL keeps the threaded server (each thread has its own connection)."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # requests run in the live server's own thread, already set up
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneAtATime
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _browser_test_settings(request):
     """The live server speaks plain http, so cookies cannot be marked Secure as they are in production."""
