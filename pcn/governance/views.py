@@ -142,7 +142,7 @@ def decision_create(request, program_id: int):
         "pas. Pour corriger une décision, inscrivez-en une nouvelle."
     )
     corrects = request.GET.get("corrects", "")
-    if corrects.isdigit():
+    if corrects.isdecimal() and len(corrects) < 10:
         corrected = get_decision_for_user(request.user, int(corrects))
         if corrected.program_id != program.pk:
             raise Http404

@@ -86,7 +86,7 @@ def household_list(request, season_id: int):
     season, partners = get_season_partners_for_user(request.user, season_id)
     households = Household.objects.filter(season=season, partner__in=partners).select_related("partner")
     partner_id = request.GET.get("partner", "")
-    if partner_id.isdigit():
+    if partner_id.isdecimal() and len(partner_id) < 10:
         households = households.filter(partner_id=int(partner_id))
     query = request.GET.get("q", "").strip()
     households = households.search(query)
@@ -198,7 +198,7 @@ def distribution_sheet(request, season_id: int):
     season, partners = get_season_partners_for_user(request.user, season_id)
     partner = partners[0]
     partner_id = request.GET.get("partner", "")
-    if partner_id.isdigit():
+    if partner_id.isdecimal() and len(partner_id) < 10:
         partner = next((p for p in partners if p.pk == int(partner_id)), None)
         if partner is None:
             raise Http404
