@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "pcn.coupons",
     "pcn.households",
     "pcn.redemptions",
+    "pcn.payments",
+    "pcn.funding",
     "pcn.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -44,6 +44,10 @@ class Series(models.Model):
     funding_source = models.CharField(
         _("source de financement"), max_length=200, help_text=_("La subvention ou le bailleur qui paie ces coupons.")
     )
+    grant = models.ForeignKey(
+        "funding.Grant", verbose_name=_("subvention"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="series",
+    )
     count = models.PositiveIntegerField(_("nombre de coupons"))
     booklet_size = models.PositiveIntegerField(_("coupons par carnet"), null=True, blank=True)
     status = models.CharField(_("état"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
@@ -160,6 +164,7 @@ class CustodyEvent(models.Model):
         RETURN = "return", _("Retour en réserve")
         VOID = "void", _("Annulation")
         REDEEM = "redeem", _("Échange chez un marchand")
+        EXPIRE = "expire", _("Expiration à la fermeture de la saison")
 
     class Reason(models.TextChoices):
         LOST = "lost", _("Perdu")

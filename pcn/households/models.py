@@ -277,6 +277,8 @@ class PublicSale(models.Model):
     face_value_cents = models.PositiveIntegerField(_("valeur des coupons"))
     bonus_cents = models.PositiveIntegerField(_("bonification"))
     funding_source = models.CharField(_("bonification payée par"), max_length=200)
+    grant = models.ForeignKey("funding.Grant", verbose_name=_("subvention qui paie la bonification"),
+                              on_delete=models.PROTECT, null=True, blank=True, related_name="public_sales")
     event = models.OneToOneField("coupons.CustodyEvent", on_delete=models.PROTECT, related_name="public_sale")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -169,6 +169,14 @@ class Season(models.Model):
         help_text=_("Les gestionnaires de marché entrent le nombre de coupons par valeur plutôt que chaque code."),
     )
 
+    expected_redemption_rate = models.PositiveSmallIntegerField(
+        _("taux d'échange attendu (%)"), null=True, blank=True,
+        help_text=_("La part des coupons remis que les ménages échangeront, pour prévoir ce qui reste à payer. "
+                    "Vide : ce que montrent les saisons passées du programme."),
+    )
+    closed_at = models.DateTimeField(_("fermée le"), null=True, blank=True)
+    closed_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
     class Meta:
         ordering = ["program", "-starts_on"]
         verbose_name = _("saison")
@@ -187,6 +195,11 @@ class Season(models.Model):
                 violation_error_message=_("Choisissez une taille entre 1 et 20 personnes."),),
             models.CheckConstraint(condition=~Q(accepted_sale_point_kinds=[]), name="season_accepts_a_sale_point_kind",
                 violation_error_message=_("Choisissez au moins un type de lieu où les coupons sont acceptés."),),
+            models.CheckConstraint(
+                condition=Q(expected_redemption_rate__isnull=True) | Q(expected_redemption_rate__lte=100),
+                name="season_expected_redemption_rate_percent",
+                violation_error_message=_("Le taux d'échange attendu est un pourcentage, de 0 à 100."),
+            ),
             models.UniqueConstraint(fields=["program", "name"], name="season_name_unique_in_program",
                 violation_error_message=_("Une autre saison de ce programme porte déjà ce nom."),),
         ]
