@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +69,14 @@ def event_hash(event: CustodyEvent, ranges: list[tuple[int, int, int]]) -> str:
     return hmac.new(settings.LEDGER_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
+def season_open_check(season: Season) -> None:
+    """Refuse any change to a closed season (see pcn.coupons.closeout). `season` is the row the caller
+    locked, so a close cannot slip in between this check and the write."""
+    if season.closed_at:
+        raise ValidationError(_("Cette saison est fermée : ses coupons ne peuvent plus changer de main, ni être "
+                                "émis ou échangés. Les réclamations déjà faites peuvent encore être payées."))
+
+
 def event_append(
     *,
     season: Season,
@@ -88,7 +97,9 @@ def event_append(
     to_household=None,
 ) -> CustodyEvent:
     """Append one event at the end of the season's chain. The caller holds the season row lock
-    (`Season.objects.select_for_update()`) inside the same transaction."""
+    (`Season.objects.select_for_update()`) inside the same transaction, and passes that row: a closed
+    season refuses every event."""
+    season_open_check(season)
     last = CustodyEvent.objects.filter(season=season).order_by("-sequence").values("sequence", "hash").first()
     event = CustodyEvent(
         season=season,

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pcn.coupons import codes
-from pcn.coupons.ledger import event_append, series_digest
+from pcn.coupons.ledger import event_append, season_open_check, series_digest
 from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
+from pcn.funding.models import Purpose
+from pcn.funding.services import grant_check_pays_for, grant_label
 from pcn.lib.money import format_cents
 from pcn.programs.models import Organization, Season
 
@@ -40,7 +42,8 @@ def series_issue(
     colour: str,
     valid_from,
     valid_until,
-    funding_source: str,
+    funding_source: str = "",
+    grant=None,
     count: int,
     booklet_size: int | None = None,
     by,
@@ -48,9 +51,14 @@ def series_issue(
 ) -> Series:
     """Create a series and its coupons, all in central stock, and record the issue in the ledger.
 
+    `grant` (optional) is the grant that pays for the coupons: one of the program's, allowed to pay for
+    coupons, whose period touches the season; its label then fills `funding_source`. Without a grant,
+    `funding_source` says in words who pays.
+
     Locking: the season row is locked, so series numbers and the ledger stay in order. Coupons are
     written with PostgreSQL's COPY (or one executemany on SQLite): a million take seconds."""
     season = _lock(season)
+    season_open_check(season)
     errors = {}
     if not season.denominations.filter(value_cents=denomination_cents).exists():
         allowed = ", ".join(format_cents(d.value_cents) for d in season.denominations.all())
@@ -76,8 +84,18 @@ def series_issue(
         }
     if booklet_size is not None and not 1 <= booklet_size <= count:
         errors["booklet_size"] = _("Un carnet compte de 1 coupon au nombre de coupons de la série.")
+    if grant is not None:
+        try:
+            grant_check_pays_for(grant=grant, season=season, purpose=Purpose.COUPONS)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            funding_source = grant_label(grant)
+    elif not (funding_source or "").strip():
+        errors["funding_source"] = _("Dites qui paie ces coupons : choisissez la subvention, ou écrivez la source "
+                                     "de financement.")
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({k: v if isinstance(v, list) else [v] for k, v in errors.items()})
 
     number = (season.series.aggregate(n=Max("number"))["n"] or 0) + 1
     series = Series(
@@ -88,7 +106,8 @@ def series_issue(
         colour=colour,
         valid_from=valid_from,
         valid_until=valid_until,
-        funding_source=funding_source,
+        funding_source=funding_source.strip(),
+        grant=grant,
         count=count,
         booklet_size=booklet_size,
         issued_by=by,
@@ -191,6 +210,7 @@ def coupons_move(
     ):
         raise ValidationError(_("Les coupons remis à un ménage viennent de son organisme partenaire."))
     season = _lock(season)
+    season_open_check(season)
 
     ranges = merge_ranges(ranges)
     wanted = sum(last - first + 1 for _series, first, last in ranges)
@@ -287,6 +307,7 @@ def series_void(*, series: Series, reason: str, by, source: str = CustodyEvent.S
     """Void a whole series (a misprint, a theft before distribution): its coupons still in central stock
     become void. Coupons already handed out are first brought back to stock, or voided with their holder."""
     series = Series.objects.select_for_update().get(pk=series.pk)
+    season_open_check(_lock(series.season))
     if series.status == Series.Status.VOID:
         raise ValidationError(_("Cette série est déjà annulée."))
     out = series.coupons.exclude(status__in=[CouponStatus.STOCK, CouponStatus.VOID]).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pcn.coupons import public, views
+from pcn.coupons import closeout_views, public, views
 
 urlpatterns = [
     # Public: no login (what a phone camera opens from the QR).
@@ -12,4 +12,5 @@ urlpatterns = [
     path("series/<int:series_id>/", views.series_detail, name="series_detail"),
     path("series/<int:series_id>/print/", views.series_print, name="series_print"),
     path("series/<int:series_id>/void/", views.series_void, name="series_void"),
+    *closeout_views.urlpatterns,
 ]

@@ -268,6 +268,8 @@ def redemption_judge(row: Redemption, *, code: str, when: datetime.datetime, loc
     season = seasons.get(pk=coupon.season_id)  # the ledger's lock, when recording
     coupon = Coupon.objects.select_related("series__coupon_class", "partner", "household").get(pk=coupon.pk)
     row.season, row.coupon, row.value_cents = season, coupon, coupon.value_cents
+    if season.closed_at:  # a closed season's coupons are past their dates and move no more
+        return refuse(Reason.EXPIRED)
     # Only the stall knows when a coupon was taken; a market manager enters the day's stack after closing.
     row.outside_hours = (
         source in (Source.STALL, Source.OFFLINE) and row.sale_point is not None and not _open(row.sale_point, when)
@@ -456,6 +458,8 @@ def redemption_count_record(
         return existing
     if vendor.program_id != season.program_id or market.program_id != season.program_id:
         raise ValidationError(_("Choisissez un marchand et un marché de ce programme."))
+    if Season.objects.filter(pk=season.pk, closed_at__isnull=False).exists():
+        raise ValidationError(_("Cette saison est fermée : elle ne reçoit plus de coupons."))
     if not vendor_is_authorized(vendor=vendor, season=season):
         raise ValidationError(_("Ce marchand n'est pas autorisé pour cette saison : ses coupons ne peuvent pas "
                                 "être remboursés. Parlez-en à la coordination."))

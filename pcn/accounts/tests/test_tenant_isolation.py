@@ -255,7 +255,7 @@ class TenantIsolationTest(TestCase):
                         "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
                         "agreement_create", "decision_create", "team", "membership_create",
                         "membership_remove", "series_create", "coupons_move", "series_print", "series_void",
-                        "api_season_series", "season_partners"}
+                        "api_season_series", "season_partners", "season_close"}
         readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
                    Role.FUNDER_VIEWER]
         for role in readers:

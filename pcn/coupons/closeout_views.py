@@ -1,0 +1,240 @@
+"""The season close-out page: where every coupon ended up, the report as CSV and PDF, and closing the season.
+
+The coordination and the treasury read it; only those who configure the program (coordinator, network
+admin) close the season."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pcn.accounts.access import CONFIGURE, program_roles
+from pcn.accounts.shortcuts import render_program_page
+from pcn.coupons import closeout
+from pcn.lib.money import format_cents
+from pcn.payments.formats.csv_remittance import dollars, safe_cell
+from pcn.programs.access import get_season_for_user
+
+PAGE_UNMATCHED = 200  # the page lists this many unmatched codes; the CSV and PDF list them all
+
+
+@login_required
+def season_closeout(request, season_id: int):
+    season = get_season_for_user(request.user, season_id)
+    report = closeout.season_disposition(season)
+    can_close = bool(program_roles(request.user, season.program) & CONFIGURE) and not season.closed_at
+    return render_program_page(
+        request,
+        "coupons/closeout.html",
+        season.program,
+        {
+            "season": season,
+            "report": report,
+            "unmatched_shown": report.unmatched[:PAGE_UNMATCHED],
+            "blockers": [] if season.closed_at else closeout.season_close_blockers(season),
+            "can_close": can_close,
+        },
+    )
+
+
+@require_POST
+@login_required
+def season_close(request, season_id: int):
+    season = get_season_for_user(request.user, season_id, write=True)
+    try:
+        closeout.season_close(season=season, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("La saison « %(season)s » est fermée. Les coupons encore en circulation ont "
+                                    "expiré ; plus rien ne peut changer, sauf le paiement des réclamations déjà "
+                                    "faites.") % {"season": season.name})
+    return redirect("season_closeout", season.pk)
+
+
+def _filename(season, suffix: str) -> str:
+    return f"fermeture-{slugify(season.program.name)}-{slugify(season.name)}.{suffix}"
+
+
+def closeout_csv_bytes(report: closeout.Disposition) -> bytes:
+    """The report as CSV: UTF-8 with a byte order mark (Excel in French reads the accents), amounts in
+    decimal dollars with a point, text cells a spreadsheet would run as a formula defused."""
+    buffer = io.StringIO(newline="")
+    out = csv.writer(buffer, lineterminator="\r\n")
+    season = report.season
+    out.writerow([_("Fermeture de saison"), safe_cell(season.program.name), safe_cell(season.name)])
+    out.writerow([_("Dernier jour d'échange"), report.deadline.isoformat()])
+    out.writerow([])
+    out.writerow([_("Section"), _("État"), _("Valeur du coupon"), _("Coupons"), _("Valeur ($)"), _("Part de l'émis")])
+    for line in report.states:
+        out.writerow([_("Disposition"), line.label, "", line.count, dollars(line.value_cents), str(line.percent)])
+    out.writerow([_("Disposition"), _("Total"), "", report.total.count, dollars(report.total.value_cents), ""])
+    out.writerow([_("Disposition"), _("Valeur émise"), "", report.issued.count, dollars(report.issued.value_cents),
+                  "100.0"])
+    out.writerow([_("Vérification"), _("Total = valeur émise") if report.balanced else _("ÉCART"), "", "", "", ""])
+    for d in report.by_denomination:
+        value = dollars(d.denomination_cents)
+        for key, label, amount in d.cells:
+            if amount.count:
+                out.writerow([_("Par valeur"), label, value, amount.count, dollars(amount.value_cents), ""])
+        out.writerow([_("Par valeur"), _("Valeur émise"), value, d.issued.count, dollars(d.issued.value_cents), ""])
+    if report.counted.count:
+        out.writerow([_("Comptés sans code"), _("Échangés, comptés par valeur"), "", report.counted.count,
+                      dollars(report.counted.value_cents), ""])
+    if report.paid_twice.count:
+        out.writerow([_("Payés deux fois"), _("Deuxième échange payé (perte inscrite)"), "", report.paid_twice.count,
+                      dollars(report.paid_twice.value_cents), ""])
+    if report.has_cards:
+        out.writerow([_("Cartes"), _("Crédits"), "", "", dollars(report.card_credits_cents), ""])
+        out.writerow([_("Cartes"), _("Achats"), "", "", dollars(report.card_debits_cents), ""])
+        out.writerow([_("Cartes"), _("Solde non dépensé"), "", "", dollars(report.card_balance_cents), ""])
+    for problem in report.problems:
+        out.writerow([_("Problème"), safe_cell(problem)])
+    out.writerow([])
+    out.writerow([_("Codes jamais émis"), _("Code tapé"), _("Marchand"), _("Raison"), _("Premier essai"),
+                  _("Dernier essai"), _("Essais")])
+    for u in report.unmatched:
+        out.writerow([_("Non apparié"), safe_cell(u.code), safe_cell(u.vendor), u.reason,
+                      timezone.localtime(u.first_at).isoformat(timespec="minutes"),
+                      timezone.localtime(u.last_at).isoformat(timespec="minutes"), u.count])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@login_required
+def season_closeout_csv(request, season_id: int):
+    season = get_season_for_user(request.user, season_id)
+    response = HttpResponse(closeout_csv_bytes(closeout.season_disposition(season)),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(season, "csv")}"'
+    return response
+
+
+def closeout_pdf_bytes(report: closeout.Disposition) -> bytes:
+    """The report as a letter-size PDF (ReportLab): the states, the check against the value issued, the
+    face values, the cards and the unmatched codes."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import inch
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    language = get_language() or "fr"
+
+    def money(cents: int) -> str:
+        return format_cents(cents, language)
+
+    def number(n) -> str:
+        return f"{n:,}".replace(",", "\u00a0" if language.startswith("fr") else ",")
+
+    def percent(p) -> str:
+        shown = str(p)
+        return (shown.replace(".", ",") if language.startswith("fr") else shown) + "\u00a0%"
+
+    styles = getSampleStyleSheet()
+    season = report.season
+    grid = TableStyle([
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9), ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ])
+    bold_last = TableStyle([("FONT", (0, -2), (-1, -1), "Helvetica-Bold", 9)])
+    story = [
+        Paragraph(escape(_("Fermeture de saison")), styles["Title"]),
+        Paragraph(escape(f"{season.program.name} · {season.name}"), styles["Heading2"]),
+        Paragraph(escape(_("Dernier jour d'échange : %(day)s") % {"day": date_format(report.deadline)}),
+                  styles["Normal"]),
+        Paragraph(escape(
+            _("Fermée le %(day)s") % {"day": date_format(timezone.localdate(season.closed_at))} if season.closed_at
+            else _("Pas encore fermée (état au %(day)s)") % {"day": date_format(timezone.localdate())}
+        ), styles["Normal"]),
+        Spacer(1, 0.2 * inch),
+    ]
+    rows = [[_("État"), _("Coupons"), _("Valeur"), _("Part de l'émis")]]
+    rows += [[line.label, number(line.count), money(line.value_cents), percent(line.percent)] for line in report.states]
+    rows.append([_("Total"), number(report.total.count), money(report.total.value_cents), ""])
+    rows.append([_("Valeur émise"), number(report.issued.count), money(report.issued.value_cents), percent("100.0")])
+    table = Table(rows, colWidths=[3.2 * inch, 1.1 * inch, 1.4 * inch, 1.0 * inch], repeatRows=1)
+    table.setStyle(grid)
+    table.setStyle(bold_last)
+    story += [table, Spacer(1, 0.1 * inch)]
+    check = (_("Vérifié : le total est égal à la valeur émise, au cent près.") if report.balanced
+             else _("ÉCART : le total n'est pas égal à la valeur émise."))
+    story.append(Paragraph(f"<b>{escape(check)}</b>", styles["Normal"]))
+    for problem in report.problems:
+        story.append(Paragraph(escape(problem), styles["Normal"]))
+
+    story += [Spacer(1, 0.2 * inch), Paragraph(escape(_("Par valeur de coupon")), styles["Heading2"])]
+    rows = [[_("Valeur du coupon"), _("État"), _("Coupons"), _("Valeur")]]
+    for d in report.by_denomination:
+        for _key, label, amount in d.cells:
+            if amount.count:
+                rows.append([money(d.denomination_cents), label, number(amount.count), money(amount.value_cents)])
+        rows.append([money(d.denomination_cents), _("Valeur émise"), number(d.issued.count), money(d.issued.value_cents)])
+    table = Table(rows, colWidths=[1.2 * inch, 3.0 * inch, 1.1 * inch, 1.4 * inch], repeatRows=1)
+    table.setStyle(grid)
+    story.append(table)
+
+    notes = []
+    if report.counted.count:
+        notes.append(_("Dont %(n)s coupons échangés comptés par valeur, sans lire leur code (%(value)s).")
+                     % {"n": number(report.counted.count), "value": money(report.counted.value_cents)})
+    if report.paid_twice.count:
+        notes.append(_("En plus : %(n)s deuxièmes échanges d'un même coupon payés après examen (%(value)s), perte "
+                       "inscrite.") % {"n": number(report.paid_twice.count), "value": money(report.paid_twice.value_cents)})
+    if report.has_cards:
+        notes.append(_("Cartes (hors coupons) : crédits %(credits)s, achats %(debits)s, solde non dépensé "
+                       "%(balance)s.") % {"credits": money(report.card_credits_cents),
+                                          "debits": money(report.card_debits_cents),
+                                          "balance": money(report.card_balance_cents)})
+    if notes:
+        story.append(Spacer(1, 0.1 * inch))
+        story += [Paragraph(escape(n), styles["Normal"]) for n in notes]
+
+    story += [Spacer(1, 0.2 * inch), Paragraph(escape(_("Codes jamais émis")), styles["Heading2"])]
+    if report.unmatched:
+        story.append(Paragraph(escape(_("%(n)s essais de codes qui ne correspondent à aucun coupon émis.")
+                                      % {"n": number(report.unmatched_attempts)}), styles["Normal"]))
+        rows = [[_("Code tapé"), _("Marchand"), _("Raison"), _("Premier essai"), _("Essais")]]
+        rows += [[u.code[:30], u.vendor[:40], u.reason, date_format(timezone.localtime(u.first_at), "SHORT_DATE_FORMAT"),
+                  number(u.count)] for u in report.unmatched]
+        table = Table(rows, colWidths=[1.6 * inch, 2.0 * inch, 1.5 * inch, 1.0 * inch, 0.6 * inch], repeatRows=1)
+        table.setStyle(grid)
+        story.append(table)
+    else:
+        story.append(Paragraph(escape(_("Aucun.")), styles["Normal"]))
+
+    buffer = io.BytesIO()
+    title = f"{_('Fermeture de saison')} · {season.program.name} · {season.name}"
+    SimpleDocTemplate(buffer, pagesize=letter, title=title, leftMargin=0.75 * inch, rightMargin=0.75 * inch,
+                      topMargin=0.75 * inch, bottomMargin=0.75 * inch).build(story)
+    return buffer.getvalue()
+
+
+@login_required
+def season_closeout_pdf(request, season_id: int):
+    season = get_season_for_user(request.user, season_id)
+    response = HttpResponse(closeout_pdf_bytes(closeout.season_disposition(season)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(season, "pdf")}"'
+    return response
+
+
+urlpatterns = [
+    path("seasons/<int:season_id>/closeout/", season_closeout, name="season_closeout"),
+    path("seasons/<int:season_id>/closeout/close/", season_close, name="season_close"),
+    path("seasons/<int:season_id>/closeout.csv", season_closeout_csv, name="season_closeout_csv"),
+    path("seasons/<int:season_id>/closeout.pdf", season_closeout_pdf, name="season_closeout_pdf"),
+]
