@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("pcn.coupons.urls")),
     path("", include("pcn.households.urls")),
     path("", include("pcn.redemptions.urls")),
+    path("", include("pcn.funding.urls")),
+    path("", include("pcn.payments.urls")),
     path("api/v1/", include("pcn.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
