@@ -33,6 +33,13 @@ FORMATS = {
     Method.CHEQUE: ("cheques", "csv_remittance"),
     Method.MARKET: ("csv_remittance", "cheques"),
 }
+# A batch settled in a local currency goes to the currency's operator as a list (units and dollars side by
+# side); no bank file moves local units.
+LOCAL_FORMATS = ("csv_remittance",)
+
+
+def formats_for(batch: PaymentBatch) -> tuple[str, ...]:
+    return LOCAL_FORMATS if batch.currency == Currency.LOCAL else FORMATS[batch.method]
 
 
 def settings_for(program: Program) -> PaymentSettings | None:
@@ -343,6 +350,7 @@ def payment_file_for(batch: PaymentBatch, *, file_creation_number: int = 0) -> f
         claim = group[0].claim
         refs = tuple(item.claim.reference for item in group)
         amount = sum(item.amount_cents for item in group)
+        local = sum(item.local_amount for item in group) if batch.currency == Currency.LOCAL else None
         reference = f"{batch.reference}-{line}"
         message = _("Coupons nourriciers %(refs)s (%(ref)s)") % {"refs": ", ".join(refs), "ref": reference}
         if batch.method == Method.MARKET:
@@ -350,7 +358,7 @@ def payment_file_for(batch: PaymentBatch, *, file_creation_number: int = 0) -> f
             payees.append(formats.Payee(
                 name=(market.operator.name if market.operator else market.name), amount_cents=amount,
                 reference=reference, claims=refs, email=market.contact_email, phone=market.contact_phone,
-                address=market.operator.address if market.operator else "", message=message,
+                address=market.operator.address if market.operator else "", message=message, local_amount=local,
             ))
             continue
         vendor = claim.vendor
@@ -361,12 +369,12 @@ def payment_file_for(batch: PaymentBatch, *, file_creation_number: int = 0) -> f
             institution=details.institution if details else "", transit=details.transit if details else "",
             account=details.account if details else "", email=(details.interac_email if details else "") or vendor.email,
             phone=(details.interac_phone if details else "") or vendor.phone,
-            address=details.mailing_address if details else "", message=message,
+            address=details.mailing_address if details else "", message=message, local_amount=local,
         ))
     return formats.PaymentFile(
         originator=originator, reference=batch.reference, created_on=timezone.localdate(),
         payment_on=batch.payment_on, file_creation_number=file_creation_number, payees=tuple(payees),
-        currency="CAD" if batch.currency == Currency.CAD else "LOCAL", currency_name=batch.currency_name,
+        currency="CAD", currency_name=batch.currency_name,
     )
 
 
@@ -379,7 +387,7 @@ def batch_export(*, batch: PaymentBatch, format: str, by) -> BankFile:
     """The batch's file in one format, produced once and kept: a second download gives the same bytes, so a
     bank never sees two files for one batch. A CPA-005 file takes the originator's next file creation number."""
     batch = _lock_batch(batch)
-    if format not in FORMATS[batch.method]:
+    if format not in formats_for(batch):
         raise ValidationError(_("Ce fichier ne sert pas à ce mode de paiement."))
     existing = BankFile.objects.filter(batch=batch, format=format).first()
     if existing is not None:

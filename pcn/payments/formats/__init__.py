@@ -34,6 +34,7 @@ class Payee:
     phone: str = ""
     address: str = ""
     message: str = ""  # free text for the payee (Interac message, cheque memo)
+    local_amount: int | None = None  # in a local currency batch: the units (hundredths) the vendor receives
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class PaymentFile:
     file_creation_number: int  # CPA-005: unique per originator, 1..9999
     payees: tuple[Payee, ...] = field(default_factory=tuple)
     currency: str = "CAD"
-    currency_name: str = ""  # for a local currency, e.g. « Petite-monnaie »
+    currency_name: str = ""  # a batch settled in a local currency, e.g. « Petite-monnaie »: payees carry local_amount
 
     @property
     def total_cents(self) -> int:

@@ -85,3 +85,20 @@ def test_ordinary_names_are_left_alone():
 def test_a_zero_amount_is_refused():
     with pytest.raises(ValueError):
         csv_remittance.render(payment_file(Payee(name="V", amount_cents=0, reference="R")))
+
+
+
+def test_a_local_currency_batch_shows_units_and_dollars_side_by_side():
+    # 100 $ buys 105 units (Petite-monnaie): the amount column stays in dollars, the units come beside it.
+    payees = (
+        Payee(name="Ferme Bélanger", amount_cents=1500, reference="PCN-12-1", local_amount=1575),
+        Payee(name="Érablière", amount_cents=10000, reference="PCN-12-2", local_amount=10500),
+    )
+    local = PaymentFile(originator=ORIGINATOR, reference="PCN-12", created_on=datetime.date(2025, 9, 1),
+                        payment_on=datetime.date(2025, 9, 3), file_creation_number=0, payees=payees,
+                        currency_name="Petite-monnaie")
+    table = rows(csv_remittance.render(local))
+    assert table[0] == ["vendor", "amount", "currency", "claims", "reference", "local_amount", "local_currency"]
+    assert table[1][1:3] + table[1][5:] == ["15.00", "CAD", "15.75", "Petite-monnaie"]
+    assert table[2][5] == "105.00"
+    assert table[-1][0] == "TOTAL" and table[-1][1] == "115.00" and table[-1][5] == "120.75"
