@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pcn.coupons.models import Colour, CustodyEvent, Series
+from pcn.funding.models import Grant, Purpose
+from pcn.funding.services import grants_paying_for
 from pcn.lib.money import format_cents
 from pcn.programs.forms import DateInput
 from pcn.programs.models import Organization
@@ -20,10 +22,15 @@ class SeriesForm(forms.Form):
     colour = forms.ChoiceField(label=_("Couleur de la bande"), choices=Colour.choices, widget=forms.RadioSelect)
     valid_from = forms.DateField(label=_("Valide à partir du"), widget=DateInput())
     valid_until = forms.DateField(label=_("Valide jusqu'au"), widget=DateInput())
+    grant = forms.ModelChoiceField(
+        label=_("Subvention qui paie ces coupons"), queryset=None, empty_label=_("— Choisissez —"),
+        help_text=_("Les subventions du programme qui peuvent payer des coupons pendant cette saison (Financement)."),
+    )
     funding_source = forms.CharField(
         label=_("Source de financement"),
         max_length=200,
-        help_text=_("La subvention ou le bailleur de fonds qui paie ces coupons, par exemple « MRC – fonds 2026 »."),
+        help_text=_("La subvention ou le bailleur de fonds qui paie ces coupons, par exemple « MRC – fonds 2026 ». "
+                    "Pour suivre son budget, inscrivez la subvention dans Financement."),
     )
 
     def __init__(self, *args, season, **kwargs):
@@ -36,6 +43,13 @@ class SeriesForm(forms.Form):
             (d.value_cents, format_cents(d.value_cents)) for d in season.denominations.all()
         ]
         self.fields["coupon_class"].queryset = season.coupon_classes.all()
+        # A program that keeps its grants chooses one (and its budget is followed); otherwise words say who pays.
+        grants = grants_paying_for(season, Purpose.COUPONS)
+        if grants:
+            self.fields["grant"].queryset = Grant.objects.filter(pk__in=[g.pk for g in grants]).select_related("funder")
+            del self.fields["funding_source"]
+        else:
+            del self.fields["grant"]
 
 
 class MoveForm(forms.Form):

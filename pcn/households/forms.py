@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pcn.coupons.forms import MoveForm
 from pcn.coupons.models import CustodyEvent
+from pcn.funding.models import Grant, Purpose
+from pcn.funding.services import grants_paying_for
 from pcn.households.models import MAX_HOUSEHOLD_SIZE, ConsentPurpose, Flag
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
 from pcn.programs.choices import Language
@@ -157,6 +159,10 @@ class PublicSaleForm(MoveForm):
     """A sale to a citizen: which coupons, who sells, what the citizen paid, who pays the bonus."""
 
     price_paid_cents = MoneyField(label=_("Prix payé par la personne"), help_text=_("Par exemple 20,00 pour 30 $ de coupons."))
+    grant = forms.ModelChoiceField(
+        label=_("Subvention qui paie la bonification"), queryset=None, empty_label=_("— Choisissez —"),
+        help_text=_("La différence entre la valeur des coupons et le prix payé est portée à cette subvention."),
+    )
     funding_source = forms.CharField(
         label=_("Bonification payée par"), max_length=200,
         help_text=_("La subvention ou la campagne qui paie la différence, par exemple « Sociofinancement 2026 »."),
@@ -165,6 +171,13 @@ class PublicSaleForm(MoveForm):
     def __init__(self, *args, season, partners, staff: bool, **kwargs):
         super().__init__(*args, season=season, kind=CustodyEvent.Kind.SELL, **kwargs)
         self.fields["how"].initial = self.CODES
+        # A program that keeps its grants charges the bonus to one; otherwise words say who pays it.
+        grants = grants_paying_for(season, Purpose.PUBLIC_SALE_BONUS)
+        if grants:
+            self.fields["grant"].queryset = Grant.objects.filter(pk__in=[g.pk for g in grants]).select_related("funder")
+            del self.fields["funding_source"]
+        else:
+            del self.fields["grant"]
         if not staff:  # a partner's worker sells from their partner's coupons
             self.fields["from_partner"].queryset = self.fields["from_partner"].queryset.filter(
                 pk__in=[p.pk for p in partners]

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from pcn.coupons.codes import new_code
 from pcn.coupons.models import CustodyEvent
 from pcn.coupons.services import coupons_move
+from pcn.funding.models import Purpose
+from pcn.funding.services import grant_check_pays_for, grant_label
 from pcn.households.identity import identity_hash
 from pcn.households.models import (
     Card,
@@ -361,13 +363,17 @@ def household_anonymize(*, household: Household, by) -> Household:
 
 @transaction.atomic
 def public_sale_record(
-    *, season: Season, ranges: list[tuple[int, int, int]], price_paid_cents: int, funding_source: str,
-    seller: Organization | None = None, by,
+    *, season: Season, ranges: list[tuple[int, int, int]], price_paid_cents: int, funding_source: str = "",
+    grant=None, seller: Organization | None = None, by,
 ) -> PublicSale:
     """Sell coupons to a citizen: they leave the seller's hands (a partner, or the central stock for a kiosk)
-    in the custody ledger; the price is revenue and the bonus up to the face value is charged to
-    `funding_source`. Nothing on the coupons says they were sold."""
-    if not funding_source.strip():
+    in the custody ledger; the price is revenue and the bonus up to the face value is charged to `grant` (one
+    of the program's that may pay public-sale bonuses; its label fills `funding_source`) or, without a
+    grant, to the `funding_source` named in words. Nothing on the coupons says they were sold."""
+    if grant is not None:
+        grant_check_pays_for(grant=grant, season=season, purpose=Purpose.PUBLIC_SALE_BONUS)
+        funding_source = grant_label(grant)
+    if not (funding_source or "").strip():
         raise ValidationError({"funding_source": _("Dites qui paie la bonification, par exemple la campagne de "
                                                    "sociofinancement.")})
     if price_paid_cents <= 0:
@@ -380,8 +386,8 @@ def public_sale_record(
         )
     sale = PublicSale(
         season=season, seller=seller, price_paid_cents=price_paid_cents, face_value_cents=event.value_cents,
-        bonus_cents=event.value_cents - price_paid_cents, funding_source=funding_source.strip(), event=event,
-        recorded_by=by,
+        bonus_cents=event.value_cents - price_paid_cents, funding_source=funding_source.strip(), grant=grant,
+        event=event, recorded_by=by,
     )
     sale.full_clean()
     sale.save()

@@ -337,7 +337,8 @@ def public_sales(request, season_id: int):
         data = form.cleaned_data
         return services.public_sale_record(
             season=season, ranges=_ranges(season, data), price_paid_cents=data["price_paid_cents"],
-            funding_source=data["funding_source"], seller=data.get("from_partner"), by=request.user,
+            funding_source=data.get("funding_source", ""), grant=data.get("grant"), seller=data.get("from_partner"),
+            by=request.user,
         )
 
     sale = form_submit(request, form, record)

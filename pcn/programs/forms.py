@@ -59,6 +59,7 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
             "card_offline_cap_cents",
             "accept_unissued",
             "counts_only",
+            "expected_redemption_rate",
         ]
         widgets = {
             "starts_on": DateInput(),
@@ -67,6 +68,7 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
             "coupons_valid_until": DateInput(),
             "weeks": forms.NumberInput(attrs={"min": 1, "max": 60}),
             "household_size_cap": forms.NumberInput(attrs={"min": 1, "max": 20}),
+            "expected_redemption_rate": forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
         }
         help_texts = {
             "coupons_valid_from": _("Laissez vide pour prendre le début de la saison."),
