@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pcn.accounts.models import Role
 from pcn.api.services import api_token_create
 from pcn.coupons.services import series_issue
+from pcn.funding.services import grant_create
 from pcn.governance.models import Agreement, CommitteeMember, Decision
 from pcn.households.services import household_enrol, partner_quota_set
 from pcn.programs.models import Network, Organization
@@ -109,6 +110,12 @@ class TenantIsolationTest(TestCase):
         cls.b_device_key = device_link(vendor=cls.b["vendor"], name="Téléphone B", by=cls.b_users[Role.VENDOR])[1]
         cls.redemption = redemption_record(vendor=cls.a["vendor"], code="0000-0000-0000", nonce="walk",
                                            source=Source.STALL, by=cls.a_users[Role.VENDOR], device=cls.device)
+        cls.grant = grant_create(
+            program=program, funder=Organization.objects.create(program=program, name="Bailleur secret Alpha",
+                                                                kind=Organization.Kind.FUNDER),
+            name="Subvention secrète Alpha", amount_cents=1_000_000, starts_on=cls.a["season"].starts_on,
+            ends_on=cls.a["season"].ends_on, purposes=["coupons", "operations"], by=cls.a_users[Role.TREASURER],
+        )
         cls.api_keys = {
             user.username: api_token_create(user=user, name="walk")[1]
             for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]
@@ -147,6 +154,7 @@ class TenantIsolationTest(TestCase):
             "other_id": self.other_household.pk,
             "redemption_id": self.redemption.pk,
             "device_id": self.device.pk,
+            "grant_id": self.grant.pk,
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
@@ -164,7 +172,7 @@ class TenantIsolationTest(TestCase):
         a = self.a
         return [a["program"].name, a["partner"].name, a["market"].name, a["vendor"].business_name,
                 self.member.name, self.decision.title, self.task.label, self.series.funding_source,
-                self.household.display_code]
+                self.household.display_code, self.grant.name]
 
     def assert_no_secret(self, response, url, who):
         body = response.content.decode(errors="replace")
