@@ -621,6 +621,11 @@ LOGINS = (
               "Gestion de marché · Grand Marché de Québec", program=QUEBEC.name, market="Grand Marché de Québec"),
     LoginSpec("marchand-quebec", "Émilie", "Rousseau", Role.VENDOR, "Marchand · Ferme des Grands Vents",
               program=QUEBEC.name, vendor="Ferme des Grands Vents"),
+    # Québec's treasury: one prepares payment batches and pays them, the other approves (never the same person).
+    LoginSpec("tresorier-quebec", "Luc", "Bouchard", Role.TREASURER, "Trésorerie · Québec (prépare et paie)",
+              program=QUEBEC.name),
+    LoginSpec("tresoriere-quebec", "Hélène", "Fortin", Role.TREASURER, "Trésorerie · Québec (approuve les lots)",
+              program=QUEBEC.name),
     LoginSpec("chercheur", "Karine", "Ouellet", Role.RESEARCHER, "Recherche · Portneuf", program=PORTNEUF.name),
     LoginSpec("bailleur", "François", "Morin", Role.FUNDER_VIEWER, "Bailleur de fonds (lecture) · Portneuf",
               program=PORTNEUF.name, organization="Fonds de développement du milieu de Portneuf (démo)"),
@@ -857,6 +862,7 @@ def demo_seed() -> list[Login]:
     for spec in LOGINS:
         _seed_membership(spec, users[spec.username], network, programs)
     _seed_circulation(programs, users)
+    _seed_payments(programs, users)
     return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
 
 
@@ -1002,6 +1008,54 @@ def _seed_circulation(programs: dict[str, Program], users: dict) -> None:
             sale_point=market.sale_points.get(name=spec.where[1]) if device else None,
             client_at=timezone.make_aware(datetime.datetime.fromisoformat(spec.client_at)) if spec.client_at else None,
         )
+
+
+# Fictional bank numbers (institution, transit, account): a demo must never hold a real account.
+DEMO_PAYEES = {
+    "Ferme des Grands Vents": ("bank", "815", "20301", "4001234"),
+    "Boucherie champêtre de l'Île": ("bank", "006", "01234", "5009876"),
+    "Verger Bel-Automne": ("cheque", "", "", ""),
+    "Fromagerie Côte-de-Beaupré": ("interac", "", "", ""),
+}
+
+
+def _seed_payments(programs: dict[str, Program], users: dict) -> None:
+    """Québec's winter season paid as the pages would: the fiduciary's settings, vendors' payment details,
+    claims for what the demo redeemed, all approved, one of them paid in a batch made, approved and paid
+    by the two treasurers. Only once: when the season has no claim yet."""
+    from pcn.payments import services as pay
+    from pcn.payments.models import Claim, PayeeDetails, PaymentSettings
+
+    program_name, season_name = CIRCULATION_SEASON
+    program = programs[program_name]
+    season = program.seasons.get(name=season_name)
+    maker, approver = users["tresorier-quebec"], users["tresoriere-quebec"]
+    _upsert(PaymentSettings, lookup={"program": program}, values={
+        "originator_name": "Marché de solidarité régionale", "originator_short_name": "PCN QUEBEC",
+        "originator_number": "0000012345", "data_centre": "00610", "institution": "815", "transit": "20001",
+        "account": "1000001", "settlement_days": 0, "updated_by": maker,
+    })
+    for vendor_name, (method, institution, transit, account) in DEMO_PAYEES.items():
+        vendor = program.vendors.filter(business_name=vendor_name).first()
+        if vendor is not None and not PayeeDetails.objects.filter(vendor=vendor).exists():
+            PayeeDetails.objects.create(
+                vendor=vendor, method=method, institution=institution, transit=transit, account=account,
+                interac_email=_slug(vendor_name)[:30] + "@example.org" if method == "interac" else "",
+                mailing_address="123, rang Saint-Joseph, Québec (Québec) G1A 1A1" if method == "cheque" else "",
+                updated_by=maker,
+            )
+    if Claim.objects.filter(season=season).exists() or not season.redemptions.exists():
+        return
+    until = timezone.localdate()
+    claims = pay.claims_prepare(season=season, by=users["admin"], until=until)
+    for claim in claims:
+        pay.claim_approve(claim=claim, by=users["admin"])
+    bank = [c for c in claims if getattr(getattr(c.vendor, "payee", None), "method", "") == "bank"][:1]
+    if bank:
+        batch = pay.batch_create(season=season, method="bank", payment_on=until, claims=bank, by=maker)
+        pay.batch_approve(batch=batch, by=approver)
+        pay.batch_export(batch=batch, format="cpa005", by=maker)
+        pay.batch_mark_paid(batch=batch, by=maker)
 
 
 def coupons_to_try(limit: int = 3) -> list[Coupon]:
