@@ -97,7 +97,7 @@ class SeedDemoTests(TestCase):
         self.assertEqual(
             [username for _, username, _ in rows],
             ["admin", "analyste", "coordo", "coordo-bsl", "tresorier", "intervenant", "gestionnaire", "marchand",
-             "gestionnaire-quebec", "marchand-quebec", "chercheur", "bailleur"],
+             "gestionnaire-quebec", "marchand-quebec", "tresorier-quebec", "tresoriere-quebec", "chercheur", "bailleur"],
         )
         self.assertEqual({password for _, _, password in rows}, {DEMO_PASSWORD})
 
@@ -116,6 +116,8 @@ class SeedDemoTests(TestCase):
             "marchand": (Role.VENDOR, "PCN Portneuf"),
             "gestionnaire-quebec": (Role.MARKET_MANAGER, "PCN Ville de Québec"),
             "marchand-quebec": (Role.VENDOR, "PCN Ville de Québec"),
+            "tresorier-quebec": (Role.TREASURER, "PCN Ville de Québec"),
+            "tresoriere-quebec": (Role.TREASURER, "PCN Ville de Québec"),
             "chercheur": (Role.RESEARCHER, "PCN Portneuf"),
             "bailleur": (Role.FUNDER_VIEWER, "PCN Portneuf"),
         }
