@@ -19,6 +19,7 @@ from pcn.coupons.services import series_issue
 from pcn.funding.services import grant_create
 from pcn.governance.models import Agreement, CommitteeMember, Decision
 from pcn.households.services import household_enrol, partner_quota_set
+from pcn.payments.models import BatchItem, Claim, ClaimLine, PaymentBatch
 from pcn.programs.models import Network, Organization
 from pcn.redemptions.models import Source
 from pcn.redemptions.services import device_link, redemption_record
@@ -116,6 +117,18 @@ class TenantIsolationTest(TestCase):
             name="Subvention secrète Alpha", amount_cents=1_000_000, starts_on=cls.a["season"].starts_on,
             ends_on=cls.a["season"].ends_on, purposes=["coupons", "operations"], by=cls.a_users[Role.TREASURER],
         )
+        # A claim with one line, in a batch (written directly: the walk needs the rows, not the rules).
+        cls.claim = Claim.objects.create(
+            program=program, season=cls.a["season"], vendor=cls.a["vendor"], number=1,
+            period_start=cls.a["season"].starts_on, period_end=cls.a["season"].starts_on,
+            created_by=cls.a_users[Role.COORDINATOR],
+        )
+        cls.claim_line = ClaimLine.objects.create(claim=cls.claim, redemption=cls.redemption, amount_cents=500)
+        cls.batch = PaymentBatch.objects.create(
+            program=program, season=cls.a["season"], number=1, method="bank", payment_on=cls.a["season"].starts_on,
+            created_by=cls.a_users[Role.TREASURER],
+        )
+        BatchItem.objects.create(batch=cls.batch, claim=cls.claim, amount_cents=500)
         cls.api_keys = {
             user.username: api_token_create(user=user, name="walk")[1]
             for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]
@@ -155,6 +168,10 @@ class TenantIsolationTest(TestCase):
             "redemption_id": self.redemption.pk,
             "device_id": self.device.pk,
             "grant_id": self.grant.pk,
+            "claim_id": self.claim.pk,
+            "line_id": self.claim_line.pk,
+            "batch_id": self.batch.pk,
+            "format": "csv_remittance",
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
@@ -186,10 +203,12 @@ class TenantIsolationTest(TestCase):
             self.assertIn(expected, names)
 
     def test_an_insider_reaches_every_url_so_the_walk_is_meaningful(self):
-        self.client.login(username="a-coordo", password=PASSWORD)
         for name, url, _scoped in self.urls():
             if name in ("network_home", "program_create"):
                 continue  # network pages: a coordinator is not in the network's staff
+            # Bank details and batches are the treasury's; everything else the coordination reaches.
+            treasury = name in ("batch_create", "payee_edit", "payment_settings")
+            self.client.login(username="a-tresorier" if treasury else "a-coordo", password=PASSWORD)
             headers = self.bearer(self.a_users[Role.COORDINATOR]) if is_api(url) else {}
             if is_stall_api(url):
                 headers = {"Authorization": f"Bearer {self.device_key}"}
@@ -263,7 +282,8 @@ class TenantIsolationTest(TestCase):
                         "vendor_edit", "committee_member_create", "committee_member_edit", "committee_member_remove",
                         "agreement_create", "decision_create", "team", "membership_create",
                         "membership_remove", "series_create", "coupons_move", "series_print", "series_void",
-                        "api_season_series", "season_partners", "season_close"}
+                        "api_season_series", "season_partners", "season_close",
+                        "claim_approve", "claim_line_reject"}
         readers = [Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER,
                    Role.FUNDER_VIEWER]
         for role in readers:
