@@ -231,7 +231,8 @@ def season_disposition(season: Season) -> Disposition:
         .annotate(n=Sum("count"), v=Sum(F("count") * F("denomination_cents"))).order_by()
     )
     issued_by_value = {d: Amount(n, v) for d, n, v in issued_rows}
-    issued = Amount(sum(a.count for a in issued_by_value.values()), sum(a.value_cents for a in issued_by_value.values()))
+    issued = Amount(sum(a.count for a in issued_by_value.values()),
+                    sum(a.value_cents for a in issued_by_value.values()))
 
     by_denomination = [
         DenominationLine(d, issued_by_value.get(d, Amount()), grid[d])
@@ -343,6 +344,11 @@ def _lock(season: Season) -> Season:
     return Season.objects.select_for_update().get(pk=season.pk)
 
 
+def _holder_order(item) -> tuple[str, int]:
+    (status, household_id), _totals = item
+    return status, household_id or 0
+
+
 def _outstanding_runs(season: Season) -> list[tuple[str, int | None, int, int, int, int, int]]:
     """The coupons households and the public hold, as runs of consecutive numbers per holder and series:
     (status, household id, series id, first, last, count, value), computed in the database (gaps and
@@ -389,7 +395,7 @@ def season_expire_outstanding(*, season: Season, by, source: str = CustodyEvent.
 
     households = Household.objects.in_bulk([h for _s, h in holders if h is not None])
     events = []
-    for (status, household_id), (ranges, count, value) in sorted(holders.items(), key=lambda h: (h[0][0], h[0][1] or 0)):
+    for (status, household_id), (ranges, count, value) in sorted(holders.items(), key=_holder_order):
         events.append(event_append(
             season=season, kind=CustodyEvent.Kind.EXPIRE, from_status=status, from_partner=None,
             from_household=households.get(household_id), to_status=CouponStatus.EXPIRED, to_partner=None,

@@ -183,7 +183,8 @@ def closeout_pdf_bytes(report: closeout.Disposition) -> bytes:
         for _key, label, amount in d.cells:
             if amount.count:
                 rows.append([money(d.denomination_cents), label, number(amount.count), money(amount.value_cents)])
-        rows.append([money(d.denomination_cents), _("Valeur émise"), number(d.issued.count), money(d.issued.value_cents)])
+        rows.append([money(d.denomination_cents), _("Valeur émise"), number(d.issued.count),
+                     money(d.issued.value_cents)])
     table = Table(rows, colWidths=[1.2 * inch, 3.0 * inch, 1.1 * inch, 1.4 * inch], repeatRows=1)
     table.setStyle(grid)
     story.append(table)
@@ -194,7 +195,8 @@ def closeout_pdf_bytes(report: closeout.Disposition) -> bytes:
                      % {"n": number(report.counted.count), "value": money(report.counted.value_cents)})
     if report.paid_twice.count:
         notes.append(_("En plus : %(n)s deuxièmes échanges d'un même coupon payés après examen (%(value)s), perte "
-                       "inscrite.") % {"n": number(report.paid_twice.count), "value": money(report.paid_twice.value_cents)})
+                       "inscrite.") % {"n": number(report.paid_twice.count),
+                                       "value": money(report.paid_twice.value_cents)})
     if report.has_cards:
         notes.append(_("Cartes (hors coupons) : crédits %(credits)s, achats %(debits)s, solde non dépensé "
                        "%(balance)s.") % {"credits": money(report.card_credits_cents),
@@ -209,8 +211,9 @@ def closeout_pdf_bytes(report: closeout.Disposition) -> bytes:
         story.append(Paragraph(escape(_("%(n)s essais de codes qui ne correspondent à aucun coupon émis.")
                                       % {"n": number(report.unmatched_attempts)}), styles["Normal"]))
         rows = [[_("Code tapé"), _("Marchand"), _("Raison"), _("Premier essai"), _("Essais")]]
-        rows += [[u.code[:30], u.vendor[:40], u.reason, date_format(timezone.localtime(u.first_at), "SHORT_DATE_FORMAT"),
-                  number(u.count)] for u in report.unmatched]
+        rows += [[u.code[:30], u.vendor[:40], u.reason,
+                  date_format(timezone.localtime(u.first_at), "SHORT_DATE_FORMAT"), number(u.count)]
+                 for u in report.unmatched]
         table = Table(rows, colWidths=[1.6 * inch, 2.0 * inch, 1.5 * inch, 1.0 * inch, 0.6 * inch], repeatRows=1)
         table.setStyle(grid)
         story.append(table)

@@ -19,7 +19,9 @@ from pcn.coupons.services import coupons_move, series_issue, series_void
 from pcn.coupons.tests.factories import issue
 from pcn.households.services import household_enrol, partner_quota_set
 from pcn.payments.models import Claim, Method, PayeeDetails
-from pcn.payments.services import batch_approve, batch_create, batch_mark_paid, claim_approve, claim_line_reject, claims_prepare
+from pcn.payments.services import (
+    batch_approve, batch_create, batch_mark_paid, claim_approve, claim_line_reject, claims_prepare,
+)
 from pcn.programs.models import Denomination, Season
 from pcn.redemptions.models import Outcome, Reason, Redemption, RedemptionCount, ReviewDecision, Source
 from pcn.redemptions.services import redemption_count_record, redemption_record, review_decide
@@ -192,7 +194,8 @@ class CloseTest(SeasonWorld):
 
     def test_a_series_valid_longer_than_the_season_holds_the_close(self):
         season = self.w["season"]
-        Season.objects.filter(pk=season.pk).update(coupons_valid_until=timezone.localdate() - datetime.timedelta(days=1))
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        Season.objects.filter(pk=season.pk).update(coupons_valid_until=yesterday)
         season.refresh_from_db()
         self.assertEqual(closeout.season_deadline(season), self.s1.valid_until)
         self.assertFalse(closeout.deadline_passed(season))
