@@ -91,9 +91,8 @@ class PayeeDetailsForm(OneMessagePerFieldMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if local_currency:
             self.fields["currency"].choices = [(Currency.CAD, _("Dollars canadiens")), (Currency.LOCAL, local_currency)]
-        else:
-            self.fields["currency"].widget = forms.HiddenInput()
-            self.fields["currency"].initial = Currency.CAD
+        else:  # dollars only: nothing to choose
+            del self.fields["currency"]
 
     def clean(self):
         data = super().clean()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from pcn.accounts.models import Role
 from pcn.payments.models import BankFile, Claim, PayeeDetails, PaymentBatch
-from pcn.payments.tests.factories import paying_world, redeem
+from pcn.payments.tests.factories import paying_world, redeem, today
 from pcn.testing import make_user
 from pcn.payments.tests.cpa005_parser import parse as parse_cpa005
 
@@ -106,7 +106,7 @@ def test_pages_speak_english(client):
     w = paying_world()
     redeem(w, w["codes"][0])
     login(client, w["coordinator"], "en")
-    client.post(reverse("claims_prepare", args=[w["season"].pk]), {"until": w["season"].starts_on.isoformat()})
+    client.post(reverse("claims_prepare", args=[w["season"].pk]), {"until": today().isoformat()})
     page = text(client.get(reverse("season_payments", args=[w["season"].pk])))
     assert "Payments to vendors" in page and "Prepare claims" in page
 
@@ -143,7 +143,8 @@ def test_another_programs_people_see_nothing(client):
     other = paying_world("Kamouraska")
     redeem(w, w["codes"][0])
     client.force_login(w["coordinator"])
-    client.post(reverse("claims_prepare", args=[w["season"].pk]), {"until": w["season"].coupons_valid_until.isoformat()})
+    response = client.post(reverse("claims_prepare", args=[w["season"].pk]), {"until": today().isoformat()}, follow=True)
+    assert "1 réclamation préparée" in text(response)
     claim = Claim.objects.get()
     for user in (other["treasurer"], other["coordinator"], other["vendor_user"]):
         client.force_login(user)
