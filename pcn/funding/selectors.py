@@ -5,7 +5,8 @@ integer cents.
 The words (the pages say the same, plainly):
 - budget: the grant's amount;
 - committed: the value of the coupons issued on the grant's series, less those voided (lost, stolen,
-  destroyed, misprinted);
+  destroyed, misprinted) and those sold to the public (the citizen's price and the sale's bonus pay for
+  them);
 - distributed: the value of its coupons handed out, to a household or sold to the public (from the custody
   ledger: what was handed out stays counted once redeemed or expired);
 - redeemed: the value of its coupons taken by vendors (coupon status « redeemed »);
@@ -99,6 +100,9 @@ def _collect(figures: dict, *, coupons, ranges, lines, redemptions, counts, sale
     )
     _add_rows(figures, ranges.filter(event__kind__in=HANDED_OUT).order_by().values(gid=F("series__grant_id")).annotate(
         distributed_cents=_sum(range_value)))
+    # Coupons sold to the public are paid by the citizen's price and the sale's bonus, not by their series' grant.
+    _add_rows(figures, ranges.filter(event__kind=CustodyEvent.Kind.SELL).order_by().values(
+        gid=F("series__grant_id")).annotate(committed_cents=-_sum(range_value)))
     _add_rows(figures, lines.order_by().values(gid=F("redemption__coupon__series__grant_id")).annotate(
         paid_cents=_sum("amount_cents")))
     unsettled = Q(claim_line__rejected_at__isnull=True, claim_line__claim__batch_item__batch__paid_at__isnull=True)

@@ -424,6 +424,8 @@ def card_credit_period(*, card: Card, day, by) -> CardEntry:
                                 "il ne reçoit pas de coupons."))
     if not household.season.cards_enabled:
         raise ValidationError(_("Cette saison n'offre pas de cartes numériques : le ménage reçoit des coupons papier."))
+    if household.season.closed_at:
+        raise ValidationError(_("Cette saison est fermée : plus rien n'y change."))
     if card.entries.filter(kind=CardEntry.Kind.CREDIT, period_number=period.number).exists():
         raise ValidationError(_("Cette carte a déjà été créditée pour cette période."))
     if household.distributions.filter(period_number=period.number, given_cents__gt=0).exists():

@@ -72,9 +72,11 @@ def claims_prepare(
     vendors and is reimbursed). Counts by denomination (programs that do not read codes) are included.
 
     Locking: the program row, so that two people preparing claims at once cannot claim a redemption twice
-    (the one-line-per-redemption constraint would refuse it anyway)."""
+    (the one-line-per-redemption constraint would refuse it anyway), then the season row, so that the season
+    cannot close meanwhile."""
     _lock_program(season.program_id)
-    if getattr(season, "closed_at", None):
+    season = Season.objects.select_for_update().get(pk=season.pk)  # as it is now, and not closing meanwhile
+    if season.closed_at:
         raise ValidationError(_("Cette saison est fermée : elle ne reçoit plus de réclamations."))
     end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone())
     redemptions = unclaimed_redemptions(season).filter(taken_at__lt=end)

@@ -386,7 +386,7 @@ def _debit(*, vendor, card_code, amount_cents, nonce, source, by, device, place:
     day = timezone.localdate(when)
     if not season.cards_enabled:
         return refuse(Reason.CARDS_OFF)
-    if day > season.coupons_valid_until:
+    if day > season.coupons_valid_until or season.closed_at:
         return refuse(Reason.EXPIRED)
     if day < season.coupons_valid_from:
         return refuse(Reason.NOT_YET_VALID)

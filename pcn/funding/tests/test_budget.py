@@ -28,7 +28,7 @@ GRANT_A = {
 }
 GRANT_B = {
     "budget_cents": 200_000,
-    "committed_cents": 4_000,
+    "committed_cents": 1_000,  # 8 × 5 $, less B1–B6 sold (the citizens' price and the bonus pay for those)
     "distributed_cents": 3_000,  # B1–B6 sold
     "redeemed_cents": 1_000,  # B1, B2
     "expired_cents": 0,
@@ -39,11 +39,11 @@ GRANT_B = {
     "bonus_cents": 700,  # (20 $ − 15 $) + (10 $ − 8 $)
     "operations_cents": 0,
     "outstanding_cents": 2_500,
-    "remaining_cents": 200_000 - 4_000 - 700,
+    "remaining_cents": 200_000 - 1_000 - 700,
 }
 NO_GRANT = {  # the running world's 20 coupons, all sold without a public-sale record
     "budget_cents": 0,
-    "committed_cents": 10_000,
+    "committed_cents": 0,  # all sold: paid by the public
     "distributed_cents": 10_000,
     "redeemed_cents": 1_000,
     "expired_cents": 0,
@@ -54,7 +54,7 @@ NO_GRANT = {  # the running world's 20 coupons, all sold without a public-sale r
     "bonus_cents": 0,
     "operations_cents": 0,
     "outstanding_cents": 9_500,
-    "remaining_cents": -10_000,
+    "remaining_cents": 0,
 }
 
 
@@ -82,7 +82,7 @@ class GrantFiguresTest(TestCase):
 
     def test_the_season_total_is_the_sum_of_the_rows_and_matches_the_payments(self):
         total = selectors.season_funding(self.w["season"]).total
-        self.assertEqual(total.committed_cents, 4_500 + 4_000 + 10_000)
+        self.assertEqual(total.committed_cents, 4_500 + 1_000 + 0)
         self.assertEqual(total.distributed_cents, 3_000 + 3_000 + 10_000)
         self.assertEqual(total.redeemed_cents, 3_500)
         self.assertEqual(total.held_cents, 12_500)
@@ -96,7 +96,7 @@ class GrantFiguresTest(TestCase):
         self.assertEqual(payments["payable"], total.paid_cents + payments["rejected"] + total.owed_cents)
 
     def test_the_figures_take_a_few_queries_whatever_the_number_of_coupons(self):
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             selectors.grant_figures([self.w["grant_a"], self.w["grant_b"]])
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             selectors.season_funding(self.w["season"])

@@ -34,7 +34,7 @@ class FundingPagesTest(TestCase):
         program, grant, season = (self.client.get(url) for url in self.pages())
         self.assertContains(program, "Fonds de développement 2026")
         self.assertContains(program, "49\u00a0855,00\u00a0$")  # what remains of grant A
-        self.assertContains(program, "1\u00a0953,00\u00a0$")  # what remains of grant B
+        self.assertContains(program, "1\u00a0983,00\u00a0$")  # what remains of grant B
         self.assertContains(program, "Reste du budget")
         self.assertContains(grant, "Impression des coupons")
         self.assertContains(grant, "-20,00\u00a0$")

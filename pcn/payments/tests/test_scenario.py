@@ -143,14 +143,14 @@ def test_a_whole_season_adds_up_to_the_cent():
     assert (statement_a.accepted_cents, statement_a.rejected_cents, statement_a.paid_cents) == (50_00, 5_00, 45_00)
     assert [sentence for r, sentence in statement_a.refusals if r == duplicate]
 
-    # Funding: the grant pays series 2 (200 $ issued, 10 $ of it lost: 190 $ committed) and the public sale's
-    # bonus (6 $); the citizen paid 14 $. Of its coupons, 11 were handed out (55 $), 8 redeemed (40 $), of which
+    # Funding: the grant pays series 2 (200 $ issued, less 10 $ lost and 20 $ sold to a citizen: 170 $
+    # committed) and the public sale's bonus (6 $); the citizen paid 14 $. Of its coupons, 11 were handed out (55 $), 8 redeemed (40 $), of which
     # 35 $ paid and the torn one (5 $) not.
     funding = season_funding(season)
     (grant_row,) = [row for row in funding.rows if row.grant == grant]
-    assert (grant_row.committed_cents, grant_row.bonus_cents, grant_row.revenue_cents) == (190_00, 6_00, 14_00)
+    assert (grant_row.committed_cents, grant_row.bonus_cents, grant_row.revenue_cents) == (170_00, 6_00, 14_00)
     assert (grant_row.distributed_cents, grant_row.redeemed_cents, grant_row.paid_cents) == (55_00, 40_00, 35_00)
-    assert grant_row.remaining_cents == 500_00 - 190_00 - 6_00
+    assert grant_row.remaining_cents == 500_00 - 170_00 - 6_00
     assert funding.total.paid_cents == totals["paid"]
 
     # Close-out after the last redemption day: what households and the public still hold expires.

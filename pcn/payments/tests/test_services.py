@@ -245,3 +245,13 @@ def test_bank_files_are_kept_and_take_a_new_creation_number_each():
     with pytest.raises(ValidationError, match="ne sert pas à ce mode"):
         services.batch_export(batch=batch, format="interac", by=w["treasurer"])
     assert BankFile.objects.count() == 1
+
+
+def test_a_closed_season_takes_no_claims_even_through_an_old_copy_of_the_season():
+    w = paying_world()
+    redeem(w, w["codes"][0])
+    stale = w["season"]
+    type(stale).objects.filter(pk=stale.pk).update(closed_at=stale.starts_on and datetime.datetime.now(datetime.UTC))
+    with pytest.raises(ValidationError, match="Cette saison est fermée"):
+        services.claims_prepare(season=stale, by=w["coordinator"], until=today())
+    assert not Claim.objects.exists()
