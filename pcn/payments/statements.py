@@ -17,6 +17,7 @@ from pcn.payments.models import ClaimLine, Currency, PaymentBatch
 from pcn.payments.selectors import claim_status, claims_with_amounts
 from pcn.programs.models import Season
 from pcn.redemptions.explain import explain
+from pcn.redemptions.selectors import display_code
 from pcn.redemptions.models import Outcome, Redemption, RedemptionCount
 
 
@@ -28,7 +29,7 @@ class Statement:
     accepted_cents: int = 0
     counted_cents: int = 0  # coupons counted by value at the market (no codes)
     review_count: int = 0
-    refusals: list = field(default_factory=list)  # (redemption, sentence)
+    refusals: list = field(default_factory=list)  # (redemption, its code as people read it, sentence)
     claims: list = field(default_factory=list)  # Claim with claimed_cents, rejected_cents, pays_cents, status
     rejected_lines: list = field(default_factory=list)  # ClaimLine
     payments: list = field(default_factory=list)  # dicts: batch, cents, local, claims
@@ -61,7 +62,7 @@ def vendor_statement(vendor: Vendor, season: Season) -> Statement:
         t=Sum("value_cents", default=0))["t"]
     refused = redemptions.filter(outcome=Outcome.REFUSED).select_related("market", "conflicts_with__market",
                                                                          "coupon__series")
-    statement.refusals = [(r, explain(r)) for r in refused.order_by("taken_at")[:500]]
+    statement.refusals = [(r, display_code(r), explain(r)) for r in refused.order_by("taken_at")[:500]]
     claims = claims_with_amounts(vendor.claims.filter(season=season)).select_related("batch_item__batch").order_by(
         "number")
     for claim in claims:
@@ -94,7 +95,7 @@ def local_units(amount: int) -> str:
 def line_label(line: ClaimLine) -> str:
     if line.redemption_id:
         r = line.redemption
-        return _("Coupon %(code)s du %(day)s") % {"code": r.code, "day": date_format(timezone.localdate(r.taken_at))}
+        return _("Coupon %(code)s du %(day)s") % {"code": display_code(r), "day": date_format(timezone.localdate(r.taken_at))}
     c = line.redemption_count
     return _("%(n)s coupons de %(value)s comptés le %(day)s") % {
         "n": c.count, "value": format_cents(c.denomination_cents, translation.get_language()), "day": date_format(c.day)}
@@ -176,8 +177,9 @@ def statement_pdf(statement: Statement) -> bytes:
     if statement.refusals:
         story.append(Paragraph(_("Coupons refusés au kiosque"), styles["Heading2"]))
         rows = [[_("Date"), _("Code"), _("Pourquoi")]]
-        for r, sentence in statement.refusals:
-            rows.append([date_format(timezone.localdate(r.taken_at)), r.code[:20], Paragraph(sentence, styles["Normal"])])
+        for r, _code, sentence in statement.refusals:
+            rows.append([date_format(timezone.localdate(r.taken_at)), _code[:20],
+                         Paragraph(sentence, styles["Normal"])])
         story.append(table(rows, [1 * inch, 1.5 * inch, 4.3 * inch]))
 
     buffer = io.BytesIO()

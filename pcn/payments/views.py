@@ -275,8 +275,12 @@ def batch_pay(request, batch_id: int):
                                                                        request.LANGUAGE_CODE)})
     if form.cleaned_data.get("email_statements"):
         sent = email_statements(batch)
-        messages.info(request, ngettext("%(n)s relevé envoyé par courriel.", "%(n)s relevés envoyés par courriel.",
-                                        sent) % {"n": sent})
+        if sent:
+            messages.info(request, ngettext("%(n)s relevé envoyé par courriel.", "%(n)s relevés envoyés par courriel.",
+                                            sent) % {"n": sent})
+        else:
+            messages.info(request, _("Aucun relevé envoyé : aucun marchand de ce lot n'a d'adresse courriel sur sa "
+                                     "fiche."))
     return redirect("batch_detail", batch.pk)
 
 

@@ -141,7 +141,7 @@ def test_a_whole_season_adds_up_to_the_cent():
     assert totals == {"payable": 90_00, "claimed": 90_00, "rejected": 5_00, "approved": 85_00, "paid": 85_00}
     statement_a = vendor_statement(w["vendor"], season)
     assert (statement_a.accepted_cents, statement_a.rejected_cents, statement_a.paid_cents) == (50_00, 5_00, 45_00)
-    assert [sentence for r, sentence in statement_a.refusals if r == duplicate]
+    assert [sentence for r, _code, sentence in statement_a.refusals if r == duplicate]
 
     # Funding: the grant pays series 2 (200 $ issued, less 10 $ lost and 20 $ sold to a citizen: 170 $
     # committed) and the public sale's bonus (6 $); the citizen paid 14 $. Of its coupons, 11 were handed out (55 $), 8 redeemed (40 $), of which
