@@ -255,3 +255,25 @@ def test_a_closed_season_takes_no_claims_even_through_an_old_copy_of_the_season(
     with pytest.raises(ValidationError, match="Cette saison est fermée"):
         services.claims_prepare(season=stale, by=w["coordinator"], until=today())
     assert not Claim.objects.exists()
+
+
+def test_a_market_that_paid_its_vendors_is_reimbursed_in_a_market_batch():
+    w = paying_world()
+    w["market"].contact_email = "marche@example.org"
+    w["market"].save()
+    redeem(w, *w["codes"][:2])
+    (claim,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today(), market=w["market"])
+    assert claim.market == w["market"]
+    services.claim_approve(claim=claim, by=w["coordinator"])
+    with pytest.raises(ValidationError, match="payée par le marché"):
+        services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
+                              by=w["treasurer"])
+    batch = services.batch_create(season=w["season"], method=Method.MARKET, payment_on=today(), claims=[claim],
+                                  by=w["treasurer"])
+    services.batch_approve(batch=batch, by=w["coordinator"])
+    (payee,) = services.payment_file_for(batch).payees
+    assert (payee.name, payee.amount_cents, payee.claims) == (w["market"].name, 1000, ("R-1",))
+    assert payee.account == ""  # the vendor's bank account plays no part: the market is reimbursed
+    assert services.formats_for(batch) == ("csv_remittance", "cheques")
+    pdf = bytes(services.batch_export(batch=batch, format="cheques", by=w["treasurer"]).content)
+    assert pdf.startswith(b"%PDF")
