@@ -1,6 +1,6 @@
 """Reads about what is owed and what was paid. The rule of what may be paid lives here, once."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from pcn.payments.models import BatchItem, Claim, ClaimLine, PaymentBatch
@@ -73,3 +73,13 @@ def season_payment_totals(season: Season) -> dict[str, int]:
     paid = BatchItem.objects.filter(batch__season=season, batch__paid_at__isnull=False).aggregate(
         t=Coalesce(Sum("amount_cents"), 0))["t"]
     return {"payable": payable, **lines, "paid": paid}
+
+
+def season_paid_in_local_currency(season: Season) -> list[dict]:
+    """What paid batches settled in a local currency: per currency, `cents` (dollars' worth) and `units`
+    (hundredths of a unit, at each batch's rate)."""
+    return list(
+        BatchItem.objects.filter(batch__season=season, batch__paid_at__isnull=False, local_amount__isnull=False)
+        .values(name=F("batch__currency_name")).annotate(cents=Sum("amount_cents"), units=Sum("local_amount"))
+        .order_by("name")
+    )

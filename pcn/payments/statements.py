@@ -29,6 +29,7 @@ class Statement:
     accepted_cents: int = 0
     counted_cents: int = 0  # coupons counted by value at the market (no codes)
     review_count: int = 0
+    accepted: list = field(default_factory=list)  # (redemption, its code as people read it)
     refusals: list = field(default_factory=list)  # (redemption, its code as people read it, sentence)
     claims: list = field(default_factory=list)  # Claim with claimed_cents, rejected_cents, pays_cents, status
     rejected_lines: list = field(default_factory=list)  # ClaimLine
@@ -60,6 +61,8 @@ def vendor_statement(vendor: Vendor, season: Season) -> Statement:
                           review_count=totals["review"])
     statement.counted_cents = RedemptionCount.objects.filter(vendor=vendor, season=season).aggregate(
         t=Sum("value_cents", default=0))["t"]
+    taken = redemptions.filter(outcome=Outcome.ACCEPTED).select_related("market").order_by("taken_at", "pk")
+    statement.accepted = [(r, display_code(r)) for r in taken[:2000]]
     refused = redemptions.filter(outcome=Outcome.REFUSED).select_related("market", "conflicts_with__market",
                                                                          "coupon__series")
     statement.refusals = [(r, display_code(r), explain(r)) for r in refused.order_by("taken_at")[:500]]
@@ -173,6 +176,14 @@ def statement_pdf(statement: Statement) -> bytes:
         story.append(table(rows))
     else:
         story.append(Paragraph(_("Aucun paiement pour l'instant."), styles["Normal"]))
+
+    if statement.accepted:
+        story.append(Paragraph(_("Coupons acceptés"), styles["Heading2"]))
+        rows = [[_("Date"), _("Code"), _("Marché"), _("Valeur")]]
+        for r, code in statement.accepted:
+            rows.append([date_format(timezone.localdate(r.taken_at)), code, Paragraph(r.market.name if r.market else "—",
+                         styles["Normal"]), money(r.value_cents)])
+        story.append(table(rows, [1 * inch, 1.8 * inch, 2.8 * inch, 1.2 * inch]))
 
     if statement.refusals:
         story.append(Paragraph(_("Coupons refusés au kiosque"), styles["Heading2"]))

@@ -25,7 +25,7 @@ from pcn.payments.access import (
 )
 from pcn.payments.forms import BatchForm, PayeeDetailsForm, PayForm, PaymentSettingsForm, PrepareClaimsForm, RejectLineForm
 from pcn.payments.models import BatchItem, Claim, ClaimLine, Currency, PayeeDetails, PaymentBatch, PaymentSettings
-from pcn.payments.selectors import claim_status, claims_with_amounts, season_payment_totals
+from pcn.payments.selectors import claim_status, claims_with_amounts, season_paid_in_local_currency, season_payment_totals
 from pcn.payments.statements import email_statements, line_label, local_units, statement_filename, statement_pdf, vendor_statement
 from pcn.programs.models import Season
 from pcn.redemptions.services import season_on
@@ -45,6 +45,10 @@ def _claims(queryset):
         claim.status = claim_status(claim)
         claim.status_label = Claim.Status(claim.status).label
     return claims
+
+
+def _with_local_text(totals: dict) -> dict:
+    return dict(totals, local_text=local_units(totals["local"]) if totals["local"] is not None else "")
 
 
 def _show_errors(request, error: ValidationError) -> None:
@@ -67,10 +71,11 @@ def season_payments(request, season_id: int):
     return render_program_page(request, "payments/season_payments.html", program, {
         "season": season,
         "totals": season_payment_totals(season),
+        "paid_local": [dict(row, units_text=local_units(row["units"])) for row in season_paid_in_local_currency(season)],
         "claims": claims,
         "status": status,
         "statuses": Claim.Status.choices,
-        "batches": [(b, services.batch_totals(b)) for b in batches],
+        "batches": [(b, _with_local_text(services.batch_totals(b))) for b in batches],
         "prepare_form": PrepareClaimsForm() if can(request.user, program, PREPARE) else None,
         "can_make_batches": can(request.user, program, TREASURY),
         "is_treasurer": can(request.user, program, TREASURY),
@@ -327,6 +332,7 @@ def payee_edit(request, vendor_id: int):
     )
 
 
+@sensitive_post_parameters("originator_number", "institution", "transit", "account")
 @login_required
 def payment_settings_edit(request, program_id: int):
     program = get_program_for_treasury(request.user, program_id)

@@ -27,7 +27,7 @@ from pcn.households.services import distribution_record, household_enrol, partne
 from pcn.markets.models import Vendor, VendorAuthorization
 from pcn.payments import services
 from pcn.payments.models import Currency, Method, PayeeDetails, PaymentSettings
-from pcn.payments.selectors import claim_amount_cents, season_payment_totals
+from pcn.payments.selectors import claim_amount_cents, season_paid_in_local_currency, season_payment_totals
 from pcn.payments.statements import vendor_statement
 from pcn.payments.tests.cpa005_parser import parse as parse_cpa005
 from pcn.payments.tests.factories import paying_world
@@ -137,11 +137,13 @@ def test_a_whole_season_adds_up_to_the_cent():
     assert rows[1][0] == "Jardins Bélanger" and rows[1][1] == "40.00" and rows[1][5:] == ["42.00", "Petite-monnaie"]
     assert services.batch_totals(batch_local) == {"cents": 40_00, "local": 42_00}
 
+    assert season_paid_in_local_currency(season) == [{"name": "Petite-monnaie", "cents": 40_00, "units": 42_00}]
     totals = season_payment_totals(season)
     assert totals == {"payable": 90_00, "claimed": 90_00, "rejected": 5_00, "approved": 85_00, "paid": 85_00}
     statement_a = vendor_statement(w["vendor"], season)
     assert (statement_a.accepted_cents, statement_a.rejected_cents, statement_a.paid_cents) == (50_00, 5_00, 45_00)
     assert [sentence for r, _code, sentence in statement_a.refusals if r == duplicate]
+    assert len(statement_a.accepted) == 10
 
     # Funding: the grant pays series 2 (200 $ issued, less 10 $ lost and 20 $ sold to a citizen: 170 $
     # committed) and the public sale's bonus (6 $); the citizen paid 14 $. Of its coupons, 11 were handed out (55 $), 8 redeemed (40 $), of which
