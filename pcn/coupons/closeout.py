@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,8 +27,8 @@ from pcn.lib.money import format_cents
 from pcn.programs.models import Season
 
 # The states of the report, in the order a coupon lives them. Keys are also the CSV's state column.
-STOCK, PARTNER, HOUSEHOLD, SOLD, REDEEMED, PAID, EXPIRED, VOID = (
-    "stock", "partner", "household", "sold", "redeemed_unpaid", "paid", "expired", "void",
+STOCK, PARTNER, HOUSEHOLD, SOLD, REDEEMED, REFUSED, PAID, EXPIRED, VOID = (
+    "stock", "partner", "household", "sold", "redeemed_unpaid", "redeemed_refused", "paid", "expired", "void",
 )
 STATES = {
     STOCK: gettext_lazy("En réserve (jamais remis)"),
@@ -36,6 +36,7 @@ STATES = {
     HOUSEHOLD: gettext_lazy("Chez un ménage (en circulation)"),
     SOLD: gettext_lazy("Vendu au grand public (en circulation)"),
     REDEEMED: gettext_lazy("Échangé, pas encore payé"),
+    REFUSED: gettext_lazy("Échangé, paiement refusé (ligne refusée, ou refusé après examen)"),
     PAID: gettext_lazy("Échangé et payé"),
     EXPIRED: gettext_lazy("Expiré"),
     VOID: gettext_lazy("Annulé (perdu, volé, détruit)"),
@@ -174,7 +175,7 @@ def season_disposition(season: Season) -> Disposition:
     those held by households, then sold, then expired, face value by face value."""
     from pcn.households.models import CardEntry
     from pcn.payments.selectors import paid_lines
-    from pcn.redemptions.models import Outcome, RedemptionCount
+    from pcn.redemptions.models import Outcome, Redemption, RedemptionCount, ReviewDecision
 
     problems: list[str] = []
     grid: dict[int, dict[str, Amount]] = defaultdict(lambda: {key: Amount() for key in STATES})
@@ -197,6 +198,20 @@ def season_disposition(season: Season) -> Disposition:
         cell[REDEEMED].add(-n, -value)
         cell[PAID].add(n, value)
 
+    # Redeemed coupons that will never be paid: their claim line was rejected, or their twin (the same coupon
+    # taken offline elsewhere) was decided « refuse both ».
+    refused_twin = Redemption.objects.filter(conflicts_with=OuterRef("pk"),
+                                             decision__decision=ReviewDecision.Decision.REFUSE)
+    refused_coupons = (
+        Redemption.objects.filter(season=season, outcome=Outcome.ACCEPTED, coupon__status=CouponStatus.REDEEMED)
+        .filter(Q(claim_line__rejected_at__isnull=False) | Exists(refused_twin))
+        .values_list("coupon__value_cents").annotate(n=Count("id"), v=Sum("coupon__value_cents")).order_by()
+    )
+    for denomination, n, value in refused_coupons:
+        cell = grid[denomination]
+        cell[REDEEMED].add(-n, -value)
+        cell[REFUSED].add(n, value)
+
     counted = Amount()
     counts = (
         RedemptionCount.objects.filter(season=season).values_list("denomination_cents")
@@ -206,6 +221,10 @@ def season_disposition(season: Season) -> Disposition:
         (d, (n, v)) for d, n, v in paid.filter(redemption_count__isnull=False)
         .values_list("redemption_count__denomination_cents")
         .annotate(n=Sum("redemption_count__count"), v=Sum("redemption_count__value_cents")).order_by()
+    )
+    refused_counts = dict(
+        (d, (n, v)) for d, n, v in RedemptionCount.objects.filter(season=season, claim_line__rejected_at__isnull=False)
+        .values_list("denomination_cents").annotate(n=Sum("count"), v=Sum("value_cents")).order_by()
     )
     for denomination, n, value in counts:
         counted.add(n, value)
@@ -223,8 +242,10 @@ def season_disposition(season: Season) -> Disposition:
                 "vérifiez les comptes de cette valeur.", left,
             ) % {"n": left, "value": format_cents(denomination, _language())})
         paid_n, paid_v = paid_counts.get(denomination, (0, 0))
+        refused_n, refused_v = refused_counts.get(denomination, (0, 0))
         cell[PAID].add(paid_n, paid_v)
-        cell[REDEEMED].add(n - paid_n, value - paid_v)
+        cell[REFUSED].add(refused_n, refused_v)
+        cell[REDEEMED].add(n - paid_n - refused_n, value - paid_v - refused_v)
 
     issued_rows = (
         Series.objects.filter(season=season).values_list("denomination_cents")
@@ -249,7 +270,8 @@ def season_disposition(season: Season) -> Disposition:
         value = sum(line.states[key].value_cents for line in by_denomination)
         states.append(StateLine(key, str(label), count, value, _percent(value, issued.value_cents)))
 
-    twice = paid.filter(redemption__outcome=Outcome.REVIEW).aggregate(n=Count("id"), v=Sum("amount_cents"))
+    twice = paid.filter(redemption__outcome=Outcome.REVIEW, redemption__coupon__isnull=False).aggregate(
+        n=Count("id"), v=Sum("amount_cents"))
     cards = dict(
         CardEntry.objects.filter(card__household__season=season).values_list("kind")
         .annotate(t=Sum("amount_cents")).order_by()

@@ -35,13 +35,6 @@ def get_season_for_payments(user, season_id: int, *, roles=READ_CONFIG) -> Seaso
     return season
 
 
-def _vendor_scope(vendor: Vendor) -> list[tuple[str, str, int]]:
-    scoped = [(Role.VENDOR, "vendor_id", vendor.pk)]
-    scoped += [(Role.MARKET_MANAGER, "market_id", pk)
-               for pk in set(vendor.sale_points.values_list("market_id", flat=True))]
-    return scoped
-
-
 def get_claim_for_user(user, claim_id: int, *, roles=None) -> Claim:
     """Reading (roles=None): the program's readers, the claim's vendor, its market's manager. Otherwise only
     the given roles."""
@@ -68,14 +61,16 @@ def get_batch_for_user(user, batch_id: int, *, roles=READ_CONFIG) -> PaymentBatc
 
 def get_vendor_for_payments(user, vendor_id: int, *, treasury: bool = False, own: bool = True) -> Vendor:
     """`treasury=True`: the vendor's bank details (the treasury only). Otherwise the vendor's claims and
-    statement: the program's readers, the vendor itself (`own`), the managers of its markets."""
+    statement: the program's readers and the vendor itself (a market manager sees its market's claims on the
+    market's page, not the vendor's whole statement)."""
     vendor = Vendor.objects.select_related("program__network").filter(pk=vendor_id).first()
     if vendor is None:
         raise Http404
     if treasury:
         check_program_access(user, vendor.program, roles=TREASURY)
     else:
-        check_program_access(user, vendor.program, roles=READ_CONFIG, scoped=_vendor_scope(vendor) if own else [])
+        check_program_access(user, vendor.program, roles=READ_CONFIG,
+                             scoped=[(Role.VENDOR, "vendor_id", vendor.pk)] if own else [])
     return vendor
 
 

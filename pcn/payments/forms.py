@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +68,8 @@ class BatchForm(forms.Form):
         day = self.cleaned_data["payment_on"]
         if day < timezone.localdate():
             raise forms.ValidationError(_("Choisissez aujourd'hui ou une date à venir."))
+        if day > timezone.localdate() + datetime.timedelta(days=365):
+            raise forms.ValidationError(_("Choisissez une date dans l'année qui vient."))
         return day
 
 
@@ -93,6 +97,7 @@ class PayeeDetailsForm(OneMessagePerFieldMixin, forms.ModelForm):
             self.fields["currency"].choices = [(Currency.CAD, _("Dollars canadiens")), (Currency.LOCAL, local_currency)]
         else:  # dollars only: nothing to choose
             del self.fields["currency"]
+            self.instance.currency = Currency.CAD
 
     def clean(self):
         data = super().clean()
@@ -121,8 +126,9 @@ class PayeeDetailsForm(OneMessagePerFieldMixin, forms.ModelForm):
 class PaymentSettingsForm(forms.ModelForm):
     class Meta:
         model = PaymentSettings
-        fields = ["originator_name", "originator_short_name", "originator_number", "data_centre", "institution",
-                  "transit", "account", "settlement_days", "local_currency_name", "local_units_per_100_cad"]
+        fields = ["originator_name", "originator_short_name", "originator_number", "data_centre",
+                  "first_file_creation_number", "institution", "transit", "account", "settlement_days",
+                  "local_currency_name", "local_units_per_100_cad"]
         widgets = {name: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
                    for name in ("data_centre", "institution", "transit", "account")}
 

@@ -43,6 +43,11 @@ class PaymentSettings(models.Model):
     institution = models.CharField(_("institution"), max_length=3, blank=True)
     transit = models.CharField(_("transit"), max_length=5, blank=True)
     account = models.CharField(_("compte"), max_length=12, blank=True)
+    first_file_creation_number = models.PositiveSmallIntegerField(
+        _("premier numéro de fichier (CPA-005)"), default=1,
+        help_text=_("Si le fiduciaire a déjà envoyé des fichiers avec un autre logiciel, le numéro qui suit le dernier "
+                    "utilisé. Chaque fichier prend ensuite le numéro suivant, de 1 à 9999."),
+    )
     settlement_days = models.PositiveSmallIntegerField(
         _("délai de correction (jours)"), default=0,
         help_text=_("Nombre de jours après l'approbation pendant lesquels une réclamation peut encore être "
@@ -66,6 +71,11 @@ class PaymentSettings(models.Model):
                 | (~Q(local_currency_name="") & Q(local_units_per_100_cad__gt=0)),
                 name="payment_settings_local_currency_has_a_rate",
                 violation_error_message=_("Donnez le nom de la monnaie locale et son taux, ensemble."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_file_creation_number__gte=1, first_file_creation_number__lte=9999),
+                name="payment_settings_first_file_number_in_range",
+                violation_error_message=_("Choisissez un numéro de 1 à 9999."),
             ),
         ]
 
@@ -234,10 +244,14 @@ class PaymentBatch(models.Model):
     payment_on = models.DateField(_("date de paiement"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who last added or took out a claim: never the one who approves.
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The fiduciary's numbers as approved (pcn.payments.formats.Originator's fields): the files use these.
+    originator = models.JSONField(null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -250,7 +264,7 @@ class PaymentBatch(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="payment_batch_number_unique_in_program"),
             models.CheckConstraint(
-                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("created_by")),
+                condition=Q(approved_by__isnull=True) | (~Q(approved_by=F("created_by")) & ~Q(approved_by=F("changed_by"))),
                 name="payment_batch_approver_is_not_its_maker",
             ),
             models.CheckConstraint(
@@ -305,6 +319,10 @@ class BatchItem(models.Model):
     claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="batch_item")
     amount_cents = models.PositiveIntegerField(_("montant"))
     local_amount = models.PositiveIntegerField(_("montant en monnaie locale"), null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whom the money goes to, as approved (pcn.payments.formats.Payee's fields): a later change of a vendor's
+    # details does not reach an approved batch.
+    payee = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "pk"]
@@ -322,6 +340,8 @@ class BankFile(models.Model):
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="files")
     format = models.CharField(max_length=16)
     originator_number = models.CharField(max_length=10, blank=True)
+    # CPA-005 numbers run 1 to 9999, then start again: `cycle` counts the rounds.
+    cycle = models.PositiveIntegerField(default=0)
     file_creation_number = models.PositiveIntegerField(null=True, blank=True)
     content = models.BinaryField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -332,7 +352,8 @@ class BankFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["batch", "format"], name="bank_file_once_per_format"),
             models.UniqueConstraint(
-                fields=["originator_number", "file_creation_number"], condition=Q(file_creation_number__isnull=False),
+                fields=["originator_number", "cycle", "file_creation_number"],
+                condition=Q(file_creation_number__isnull=False),
                 name="bank_file_creation_number_unique_per_originator",
             ),
         ]

@@ -21,8 +21,15 @@ def payable_redemptions(season: Season) -> QuerySet[Redemption]:
     )
 
 
+def awaiting_twin_decision() -> Exists:
+    """A redemption whose twin (the same coupon taken offline on another phone) waits for review: it may yet
+    be refused with its twin, so it waits too before being claimed or paid."""
+    return Exists(Redemption.objects.filter(conflicts_with=OuterRef("pk"), outcome=Outcome.REVIEW,
+                                            decision__isnull=True))
+
+
 def unclaimed_redemptions(season: Season) -> QuerySet[Redemption]:
-    return payable_redemptions(season).filter(claim_line__isnull=True)
+    return payable_redemptions(season).filter(claim_line__isnull=True).exclude(awaiting_twin_decision())
 
 
 def unclaimed_counts(season: Season) -> QuerySet[RedemptionCount]:

@@ -4,13 +4,14 @@ Every function checks everything first and writes only when all is right, inside
 refused action changes nothing. Bank numbers are never put in an error message or a log line.
 """
 
+import dataclasses
 import datetime
 import importlib
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Exists, Max, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,6 +26,7 @@ from pcn.payments.models import (
 )
 from pcn.payments.selectors import claim_amount_cents, unclaimed_counts, unclaimed_redemptions
 from pcn.programs.models import Program, Season
+from pcn.redemptions.models import Outcome, Redemption
 
 # The files each way of paying produces. Every batch also has its CSV remittance advice.
 FORMATS = {
@@ -68,8 +70,10 @@ def claims_prepare(
     *, season: Season, by, until: datetime.date, vendor: Vendor | None = None, market: Market | None = None
 ) -> list[Claim]:
     """Turn the season's payable redemptions taken up to `until` (inclusive, local date) that no claim holds
-    yet into claims: one per vendor (per vendor and market when `market` is given: the market then pays its
-    vendors and is reimbursed). Counts by denomination (programs that do not read codes) are included.
+    yet into claims, one per vendor. A vendor whose payment details say « paid by the market » gets one claim
+    per market where it took coupons, and the program reimburses that market; `market` (a market manager
+    claiming for its market) takes only those vendors, at that market. Counts by denomination (programs that
+    do not read codes) are included. A redemption whose twin waits for review waits too.
 
     Locking: the program row, so that two people preparing claims at once cannot claim a redemption twice
     (the one-line-per-redemption constraint would refuse it anyway), then the season row, so that the season
@@ -83,27 +87,33 @@ def claims_prepare(
     counts = unclaimed_counts(season).filter(day__lte=until)
     if vendor is not None:
         redemptions, counts = redemptions.filter(vendor=vendor), counts.filter(vendor=vendor)
+    paid_by_market = set(PayeeDetails.objects.filter(vendor__program_id=season.program_id, method=Method.MARKET)
+                         .values_list("vendor_id", flat=True))
     if market is not None:
-        redemptions, counts = redemptions.filter(market=market), counts.filter(market=market)
+        redemptions = redemptions.filter(market=market, vendor__in=paid_by_market)
+        counts = counts.filter(market=market, vendor__in=paid_by_market)
 
     lines: dict[tuple[int, int | None], list[ClaimLine]] = defaultdict(list)
     days: dict[tuple[int, int | None], list[datetime.date]] = defaultdict(list)
-    market_id = market.pk if market else None
     for r in redemptions.order_by("taken_at", "pk"):
-        key = (r.vendor_id, market_id)
+        key = (r.vendor_id, r.market_id if r.vendor_id in paid_by_market else None)
         lines[key].append(ClaimLine(redemption=r, amount_cents=r.value_cents))
         days[key].append(timezone.localdate(r.taken_at))
     for c in counts.order_by("day", "pk"):
-        key = (c.vendor_id, market_id)
+        key = (c.vendor_id, c.market_id if c.vendor_id in paid_by_market else None)
         lines[key].append(ClaimLine(redemption_count=c, amount_cents=c.value_cents))
         days[key].append(c.day)
+    if not lines and market is not None:
+        raise ValidationError(_("Il n'y a aucun coupon à réclamer pour ce marché jusqu'au %(day)s. Seuls les "
+                                "marchands que le marché paie lui-même (« Payé par le marché » dans leurs "
+                                "coordonnées de paiement) sont réclamés ici.") % {"day": date_format(until)})
     if not lines:
         raise ValidationError(_("Il n'y a aucun coupon à réclamer jusqu'au %(day)s : tout est déjà réclamé.")
                               % {"day": date_format(until)})
 
     number = _next_number(Claim, season.program)
     claims = []
-    for (vendor_id, market_id), claim_lines in sorted(lines.items()):
+    for (vendor_id, market_id), claim_lines in sorted(lines.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         claim = Claim.objects.create(
             program_id=season.program_id, season=season, vendor_id=vendor_id, market_id=market_id, number=number,
             period_start=min(days[(vendor_id, market_id)]), period_end=max(days[(vendor_id, market_id)]),
@@ -173,6 +183,11 @@ def _claim_problems(claim: Claim, batch: PaymentBatch, amount: int, today: datet
                 % {**where, "day": date_format(claim.payable_on)}]
     if amount <= 0:
         return [_("%(claim)s (%(vendor)s) n'a rien à payer : toutes ses lignes sont refusées.") % where]
+    if claim.lines.filter(rejected_at__isnull=True).filter(
+            Exists(Redemption.objects.filter(conflicts_with=OuterRef("redemption"), outcome=Outcome.REVIEW,
+                                             decision__isnull=True))).exists():
+        return [_("Un coupon de %(claim)s (%(vendor)s) a été pris aussi sur un autre appareil et attend une "
+                  "décision (« À examiner ») : décidez-en avant de payer.") % where]
     if not vendor_is_authorized(vendor=claim.vendor, season=claim.season):
         return [_("%(vendor)s n'est pas autorisé pour cette saison : %(claim)s ne peut pas être payée. "
                   "Autorisez le marchand d'abord, si c'est voulu.") % where]
@@ -220,17 +235,17 @@ def batch_create(
         rate, name = settings.local_units_per_100_cad, settings.local_currency_name
     batch = PaymentBatch(
         program=program, season=season, number=_next_number(PaymentBatch, program), method=method, currency=currency,
-        currency_name=name, local_units_per_100_cad=rate, payment_on=payment_on, created_by=by,
+        currency_name=name, local_units_per_100_cad=rate, payment_on=payment_on, created_by=by, changed_by=by,
     )
     claims = list(claims)
     if not claims:
         raise ValidationError(_("Cochez au moins une réclamation à payer."))
     batch.save()
-    _add(batch, claims)
+    _add(batch, claims, by)
     return batch
 
 
-def _add(batch: PaymentBatch, claims) -> None:
+def _add(batch: PaymentBatch, claims, by) -> None:
     today = timezone.localdate()
     problems, items = [], []
     locked = Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]).select_related("vendor", "season")
@@ -247,7 +262,7 @@ def _add(batch: PaymentBatch, claims) -> None:
             problems.extend(found)
             continue
         local = to_local(amount, batch.local_units_per_100_cad) if batch.currency == Currency.LOCAL else None
-        items.append(BatchItem(batch=batch, claim=claim, amount_cents=amount, local_amount=local))
+        items.append(BatchItem(batch=batch, claim=claim, amount_cents=amount, local_amount=local, added_by=by))
     if problems:
         raise ValidationError(problems)
     BatchItem.objects.bulk_create(items)
@@ -271,7 +286,9 @@ def batch_add_claims(*, batch: PaymentBatch, claims, by) -> PaymentBatch:
     claims = list(claims)
     if not claims:
         raise ValidationError(_("Cochez au moins une réclamation à payer."))
-    _add(batch, claims)
+    _add(batch, claims, by)
+    batch.changed_by = by
+    batch.save(update_fields=["changed_by"])
     return batch
 
 
@@ -281,18 +298,22 @@ def batch_remove_claim(*, batch: PaymentBatch, claim: Claim, by) -> PaymentBatch
     batch = _lock_batch(batch)
     _refuse_if_approved(batch)
     BatchItem.objects.filter(batch=batch, claim=claim).delete()
+    batch.changed_by = by
+    batch.save(update_fields=["changed_by"])
     return batch
 
 
 @transaction.atomic
 def batch_approve(*, batch: PaymentBatch, by) -> PaymentBatch:
-    """A second person approves the batch: never the one who prepared it. Each claim is checked again
-    (a vendor's authorization or details may have changed since)."""
+    """A second person approves the batch: never one who made it, added a claim to it or took one out. Each
+    claim is checked again (a vendor's authorization or details may have changed since), then whom each
+    payment goes to and the fiduciary's numbers are written into the batch: the files use what was approved,
+    whatever changes later."""
     batch = _lock_batch(batch)
     _refuse_if_approved(batch)
-    if batch.created_by_id == by.pk:
-        raise ValidationError(_("Vous avez préparé ce lot : une autre personne doit l'approuver."))
-    items = list(batch.items.select_related("claim__vendor", "claim__season"))
+    items = list(batch.items.select_related("claim__vendor__payee", "claim__season", "claim__market__operator"))
+    if by.pk in {batch.created_by_id, batch.changed_by_id} | {item.added_by_id for item in items}:
+        raise ValidationError(_("Vous avez préparé ou modifié ce lot : une autre personne doit l'approuver."))
     if not items:
         raise ValidationError(_("Ce lot est vide : ajoutez-y des réclamations avant de l'approuver."))
     today = datetime.date.max  # the settlement window was checked when the claim went in
@@ -303,8 +324,12 @@ def batch_approve(*, batch: PaymentBatch, by) -> PaymentBatch:
                             % {"claim": item.claim.reference})
     if problems:
         raise ValidationError(problems)
+    for item in items:
+        item.payee = _payee_details(batch, item.claim)
+    BatchItem.objects.bulk_update(items, ["payee"])
+    batch.originator = dataclasses.asdict(_originator(batch.program))
     batch.approved_by, batch.approved_at = by, timezone.now()
-    batch.save(update_fields=["approved_by", "approved_at"])
+    batch.save(update_fields=["originator", "approved_by", "approved_at"])
     return batch
 
 
@@ -328,20 +353,46 @@ def batch_mark_paid(*, batch: PaymentBatch, by) -> PaymentBatch:
 # Files
 
 
-@sensitive_variables("payee", "details")
-def payment_file_for(batch: PaymentBatch, *, file_creation_number: int = 0) -> formats.PaymentFile:
-    """The batch as plain data for the format modules: one payment per vendor (per market when the markets
-    paid their vendors), adding up its claims."""
-    settings = settings_for(batch.program)
-    originator = formats.Originator(
-        name=(settings.originator_name if settings else "") or batch.program.name[:30],
-        short_name=(settings.originator_short_name if settings else "") or batch.program.name[:15],
+def _originator(program: Program) -> formats.Originator:
+    settings = settings_for(program)
+    return formats.Originator(
+        name=(settings.originator_name if settings else "") or program.name[:30],
+        short_name=(settings.originator_short_name if settings else "") or program.name[:15],
         originator_number=settings.originator_number if settings else "",
         data_centre=settings.data_centre if settings else "",
         institution=settings.institution if settings else "",
         transit=settings.transit if settings else "",
         account=settings.account if settings else "",
     )
+
+
+@sensitive_variables("details")
+def _payee_details(batch: PaymentBatch, claim: Claim) -> dict:
+    """Whom a claim's money goes to: the market (market batches) or the vendor, with only the details its way
+    of payment uses (an Interac list never falls back on a vendor's general email or phone)."""
+    if batch.method == Method.MARKET:
+        market = claim.market
+        operator = market.operator
+        return {"name": operator.name if operator else market.name, "email": market.contact_email,
+                "phone": market.contact_phone, "address": operator.address if operator else ""}
+    details = getattr(claim.vendor, "payee", None)
+    name = (details.account_holder if details and details.account_holder else "") or claim.vendor.business_name
+    if details is None:
+        return {"name": name}
+    if batch.method == Method.BANK:
+        return {"name": name, "institution": details.institution, "transit": details.transit,
+                "account": details.account}
+    if batch.method == Method.INTERAC:
+        return {"name": name, "email": details.interac_email, "phone": details.interac_phone}
+    return {"name": name, "address": details.mailing_address}
+
+
+@sensitive_variables("payee", "details")
+def payment_file_for(batch: PaymentBatch, *, file_creation_number: int = 0) -> formats.PaymentFile:
+    """The batch as plain data for the format modules: one payment per vendor (per market when the markets
+    paid their vendors), adding up its claims, with whom it goes to as approved (as it stands now before
+    approval)."""
+    originator = formats.Originator(**batch.originator) if batch.originator else _originator(batch.program)
     groups: dict[tuple[str, int], list[BatchItem]] = defaultdict(list)
     items = batch.items.select_related("claim__vendor__payee", "claim__market__operator").order_by("claim__number")
     for item in items:
@@ -349,30 +400,14 @@ def payment_file_for(batch: PaymentBatch, *, file_creation_number: int = 0) -> f
         groups[key].append(item)
     payees = []
     for line, (key, group) in enumerate(sorted(groups.items(), key=lambda g: g[1][0].claim.number), start=1):
-        claim = group[0].claim
         refs = tuple(item.claim.reference for item in group)
         amount = sum(item.amount_cents for item in group)
         local = sum(item.local_amount for item in group) if batch.currency == Currency.LOCAL else None
         reference = f"{batch.reference}-{line}"
         message = _("Coupons nourriciers %(refs)s (%(ref)s)") % {"refs": ", ".join(refs), "ref": reference}
-        if batch.method == Method.MARKET:
-            market = claim.market
-            payees.append(formats.Payee(
-                name=(market.operator.name if market.operator else market.name), amount_cents=amount,
-                reference=reference, claims=refs, email=market.contact_email, phone=market.contact_phone,
-                address=market.operator.address if market.operator else "", message=message, local_amount=local,
-            ))
-            continue
-        vendor = claim.vendor
-        details = getattr(vendor, "payee", None)
-        payees.append(formats.Payee(
-            name=(details.account_holder if details and details.account_holder else vendor.business_name),
-            amount_cents=amount, reference=reference, claims=refs,
-            institution=details.institution if details else "", transit=details.transit if details else "",
-            account=details.account if details else "", email=(details.interac_email if details else "") or vendor.email,
-            phone=(details.interac_phone if details else "") or vendor.phone,
-            address=details.mailing_address if details else "", message=message, local_amount=local,
-        ))
+        details = group[0].payee or _payee_details(batch, group[0].claim)
+        payees.append(formats.Payee(amount_cents=amount, reference=reference, claims=refs, message=message,
+                                    local_amount=local, **details))
     return formats.PaymentFile(
         originator=originator, reference=batch.reference, created_on=timezone.localdate(),
         payment_on=batch.payment_on, file_creation_number=file_creation_number, payees=tuple(payees),
@@ -396,26 +431,50 @@ def batch_export(*, batch: PaymentBatch, format: str, by) -> BankFile:
         return existing
     if not batch.approved_at:
         raise ValidationError(_("Le lot doit être approuvé par une deuxième personne avant d'en tirer un fichier."))
-    originator, number = "", None
-    if format in ("cpa005", "pain001"):
-        settings = PaymentSettings.objects.select_for_update().filter(program=batch.program).first()
-        missing = not settings or not (settings.originator_number and settings.institution and settings.transit
-                                       and settings.account)
-        if format == "cpa005" and (missing or not settings.data_centre):
+    # The fiduciary's numbers as approved; one still empty then (settings completed after approval) is taken
+    # from the settings now, but a number the approval saw is never replaced.
+    approved = formats.Originator(**batch.originator)
+    current = _originator(batch.program)
+    originator = dataclasses.replace(approved, **{
+        name: getattr(current, name) for name in ("originator_number", "data_centre", "institution", "transit",
+                                                   "account") if not getattr(approved, name)})
+    number = cycle = None
+    if format == "cpa005":
+        if not all((originator.originator_number, originator.data_centre, originator.institution, originator.transit,
+                    originator.account)):
             raise ValidationError(_("Donnez d'abord le numéro d'émetteur, le centre de traitement et le compte du "
                                     "fiduciaire dans les paramètres de paiement (trésorerie)."))
-        if format == "pain001" and (not settings or not (settings.institution and settings.transit and settings.account)):
-            raise ValidationError(_("Donnez d'abord le compte du fiduciaire (institution, transit, compte) dans les "
-                                    "paramètres de paiement (trésorerie)."))
-        if format == "cpa005":
-            originator = settings.originator_number
-            used = BankFile.objects.filter(originator_number=originator).aggregate(n=Coalesce(Max("file_creation_number"), 0))["n"]
-            number = used % 9999 + 1
-    content = format_module(format).render(payment_file_for(batch, file_creation_number=number or 0))
+        number, cycle = _next_file_creation_number(originator.originator_number, batch.program)
+    if format == "pain001" and not (originator.institution and originator.transit and originator.account):
+        raise ValidationError(_("Donnez d'abord le compte du fiduciaire (institution, transit, compte) dans les "
+                                "paramètres de paiement (trésorerie)."))
+    payment_file = dataclasses.replace(payment_file_for(batch, file_creation_number=number or 0), originator=originator)
+    try:
+        content = format_module(format).render(payment_file)
+    except ValueError as error:  # what the format cannot carry, past the checks above (its words are English)
+        raise ValidationError(_("Ce fichier ne peut pas être produit : %(why)s Corrigez la fiche en cause, ou "
+                                "tirez un autre fichier (l'avis de paiement CSV se produit toujours).")
+                              % {"why": error}) from None
     return BankFile.objects.create(
-        batch=batch, format=format, originator_number=originator, file_creation_number=number, content=content,
-        created_by=by,
+        batch=batch, format=format, originator_number=originator.originator_number if number else "",
+        cycle=cycle or 0, file_creation_number=number, content=content, created_by=by,
     )
+
+
+def _next_file_creation_number(originator_number: str, program: Program) -> tuple[int, int]:
+    """The originator's next CPA-005 file creation number (1 to 9999, then 1 again in a new cycle), and its
+    cycle. Locks every program's settings that use this originator number, so that two programs sharing a
+    fiduciary cannot take the same number at once."""
+    sharing = list(PaymentSettings.objects.select_for_update().filter(originator_number=originator_number)
+                   .order_by("pk"))
+    last = BankFile.objects.filter(originator_number=originator_number, file_creation_number__isnull=False).order_by(
+        "-cycle", "-file_creation_number").first()
+    if last is None:
+        own = next((s for s in sharing if s.program_id == program.pk), None)
+        return (own.first_file_creation_number if own else 1), 0
+    if last.file_creation_number >= 9999:
+        return 1, last.cycle + 1
+    return last.file_creation_number + 1, last.cycle
 
 
 def batch_totals(batch: PaymentBatch) -> dict[str, int]:

@@ -18,7 +18,7 @@ from pcn.payments.selectors import claim_status, claims_with_amounts
 from pcn.programs.models import Season
 from pcn.redemptions.explain import explain
 from pcn.redemptions.selectors import display_code
-from pcn.redemptions.models import Outcome, Redemption, RedemptionCount
+from pcn.redemptions.models import Outcome, Redemption, RedemptionCount, ReviewDecision
 
 
 @dataclass
@@ -52,16 +52,18 @@ class Statement:
 
 def vendor_statement(vendor: Vendor, season: Season) -> Statement:
     redemptions = Redemption.objects.filter(vendor=vendor, season=season)
+    # Taken: accepted at once, or set aside and then decided « pay both ».
+    taken_rule = Q(outcome=Outcome.ACCEPTED) | Q(outcome=Outcome.REVIEW, decision__decision=ReviewDecision.Decision.PAY_BOTH)
     totals = redemptions.aggregate(
-        n=Count("pk", filter=Q(outcome=Outcome.ACCEPTED)),
-        cents=Sum("value_cents", filter=Q(outcome=Outcome.ACCEPTED), default=0),
+        n=Count("pk", filter=taken_rule),
+        cents=Sum("value_cents", filter=taken_rule, default=0),
         review=Count("pk", filter=Q(outcome=Outcome.REVIEW, decision__isnull=True)),
     )
     statement = Statement(vendor=vendor, season=season, accepted_count=totals["n"], accepted_cents=totals["cents"],
                           review_count=totals["review"])
     statement.counted_cents = RedemptionCount.objects.filter(vendor=vendor, season=season).aggregate(
         t=Sum("value_cents", default=0))["t"]
-    taken = redemptions.filter(outcome=Outcome.ACCEPTED).select_related("market").order_by("taken_at", "pk")
+    taken = redemptions.filter(taken_rule).select_related("market").order_by("taken_at", "pk")
     statement.accepted = [(r, display_code(r)) for r in taken[:2000]]
     refused = redemptions.filter(outcome=Outcome.REFUSED).select_related("market", "conflicts_with__market",
                                                                          "coupon__series")

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pcn.accounts.access import READ_CONFIG, memberships_of
+from pcn.accounts.models import Role
 from pcn.accounts.shortcuts import render_form_page, render_program_page
 from pcn.lib.formfields import add_service_errors, posted
 from pcn.lib.money import format_cents
@@ -24,7 +25,9 @@ from pcn.payments.access import (
     get_program_for_treasury, get_season_for_payments, get_vendor_for_payments,
 )
 from pcn.payments.forms import BatchForm, PayeeDetailsForm, PayForm, PaymentSettingsForm, PrepareClaimsForm, RejectLineForm
-from pcn.payments.models import BatchItem, Claim, ClaimLine, Currency, PayeeDetails, PaymentBatch, PaymentSettings
+from pcn.payments.models import (
+    BatchItem, Claim, ClaimLine, Currency, Method, PayeeDetails, PaymentBatch, PaymentSettings,
+)
 from pcn.payments.selectors import claim_status, claims_with_amounts, season_paid_in_local_currency, season_payment_totals
 from pcn.payments.statements import email_statements, line_label, local_units, statement_filename, statement_pdf, vendor_statement
 from pcn.programs.models import Season
@@ -221,15 +224,15 @@ def batch_detail(request, batch_id: int):
         item.local_text = local_units(item.local_amount) if item.local_amount is not None else ""
     totals = services.batch_totals(batch)
     files = {f.format: f for f in batch.files.all()}
+    made_it = request.user.pk in {batch.created_by_id, batch.changed_by_id} | {i.added_by_id for i in items}
     return render_program_page(request, "payments/batch_detail.html", program, {
         "batch": batch,
         "items": items,
         "totals": totals,
         "local_total": local_units(totals["local"]) if totals["local"] is not None else "",
         "is_treasurer": is_treasurer,
-        "can_approve": (not batch.approved_at and batch.created_by_id != request.user.pk
-                        and can(request.user, program, APPROVE_BATCH)),
-        "maker_waits": not batch.approved_at and batch.created_by_id == request.user.pk,
+        "can_approve": not batch.approved_at and not made_it and can(request.user, program, APPROVE_BATCH),
+        "maker_waits": not batch.approved_at and made_it,
         "can_pay": is_treasurer and batch.approved_at and not batch.paid_at and batch.approved_by_id != request.user.pk,
         "can_edit": is_treasurer and not batch.approved_at,
         "pay_form": PayForm(),
@@ -278,7 +281,7 @@ def batch_pay(request, batch_id: int):
     messages.success(request, _("Lot %(ref)s noté payé : %(total)s.")
                      % {"ref": batch.reference, "total": format_cents(services.batch_totals(batch)["cents"],
                                                                        request.LANGUAGE_CODE)})
-    if form.cleaned_data.get("email_statements"):
+    if form.cleaned_data.get("email_statements") and batch.method != Method.MARKET:
         sent = email_statements(batch)
         if sent:
             messages.info(request, ngettext("%(n)s relevé envoyé par courriel.", "%(n)s relevés envoyés par courriel.",
@@ -416,9 +419,11 @@ def market_claims(request, market_id: int):
     """The market pays its own vendors at the stall; here its manager claims the coupons it took in, per
     vendor, and sees what the program reimbursed."""
     market = get_market_for_claims(request.user, market_id)
+    manages = any(m.market_id == market.pk and m.role == Role.MARKET_MANAGER for m in memberships_of(request.user))
+    can_ask = manages or can(request.user, market.program, PREPARE)
     season = season_on(market.program_id, timezone.localdate()) or Season.objects.filter(
         program_id=market.program_id).order_by("-starts_on").first()
-    if request.method == "POST" and season is not None:
+    if request.method == "POST" and season is not None and can_ask:
         try:
             made = services.claims_prepare(season=season, by=request.user, until=timezone.localdate(), market=market)
         except ValidationError as error:
@@ -430,5 +435,5 @@ def market_claims(request, market_id: int):
     claims = _claims(Claim.objects.filter(market=market, season=season)) if season else []
     return render_program_page(request, "payments/market_claims.html", market.program, {
         "market": market, "season": season, "claims": claims,
-        "can_ask": season is not None and not season.closed_at,
+        "can_ask": can_ask and season is not None and not season.closed_at,
     })

@@ -430,6 +430,8 @@ def review_decide(*, redemption: Redemption, decision: str, note: str = "", by) 
         raise ValidationError({"decision": _("Choisissez une des décisions proposées.")})
     if decision == ReviewDecision.Decision.PAY_FIRST and redemption.conflicts_with_id is None:
         raise ValidationError({"decision": _("Il n'y a pas de premier échange : payez celui-ci ou refusez-le.")})
+    if decision == ReviewDecision.Decision.REFUSE and redemption.conflicts_with_id is not None:
+        _refuse_claimed_twin(redemption, note=note, by=by)
     card_entry = None
     if redemption.card_id and decision == ReviewDecision.Decision.PAY_BOTH:
         card = Card.objects.select_for_update().get(pk=redemption.card_id)
@@ -439,6 +441,25 @@ def review_decide(*, redemption: Redemption, decision: str, note: str = "", by) 
                                                   recorded_by=by)
     return ReviewDecision.objects.create(redemption=redemption, decision=decision, note=note.strip()[:300],
                                          decided_by=by, card_entry=card_entry)
+
+
+def _refuse_claimed_twin(redemption: Redemption, *, note: str, by) -> None:
+    """Refusing both redemptions of a coupon: the first one, if a claim already holds it, has its line rejected
+    there (with the reason, for the vendor); if that claim is already in a payment batch, the decision is
+    refused: the money is on its way, so pay the first only (and settle with the vendor)."""
+    from pcn.payments.models import BatchItem, ClaimLine
+
+    line = ClaimLine.objects.select_for_update().filter(redemption_id=redemption.conflicts_with_id).first()
+    if line is None or line.rejected_at is not None:
+        return
+    if BatchItem.objects.filter(claim_id=line.claim_id).exists():
+        raise ValidationError({"decision": _(
+            "Le premier échange est déjà dans un lot de paiement : il ne peut plus être refusé. Choisissez « payer "
+            "le premier échange seulement », et réglez la question avec le marchand.")})
+    reason = _("Coupon pris aussi sur un autre appareil : les deux échanges sont refusés après examen.")
+    line.rejected_reason = (reason + (" " + note.strip() if note.strip() else ""))[:300]
+    line.rejected_by, line.rejected_at = by, timezone.now()
+    line.save(update_fields=["rejected_reason", "rejected_by", "rejected_at"])
 
 
 # Counts by denomination

@@ -126,9 +126,9 @@ class TenantIsolationTest(TestCase):
         cls.claim_line = ClaimLine.objects.create(claim=cls.claim, redemption=cls.redemption, amount_cents=500)
         cls.batch = PaymentBatch.objects.create(
             program=program, season=cls.a["season"], number=1, method="bank", payment_on=cls.a["season"].starts_on,
-            created_by=cls.a_users[Role.TREASURER],
+            created_by=cls.a_users[Role.TREASURER], changed_by=cls.a_users[Role.TREASURER],
         )
-        BatchItem.objects.create(batch=cls.batch, claim=cls.claim, amount_cents=500)
+        BatchItem.objects.create(batch=cls.batch, claim=cls.claim, amount_cents=500, added_by=cls.a_users[Role.TREASURER])
         cls.api_keys = {
             user.username: api_token_create(user=user, name="walk")[1]
             for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]

@@ -133,7 +133,8 @@ class DispositionTest(SeasonWorld):
             "partner": (2, 2000),
             "household": (3, 3000),
             "sold": (14, 7000),
-            "redeemed_unpaid": (3, 2000),
+            "redeemed_unpaid": (2, 1500),
+            "redeemed_refused": (1, 500),  # its claim line was rejected
             "paid": (4, 2000),
             "expired": (0, 0),
             "void": (4, 3000),
@@ -153,7 +154,8 @@ class DispositionTest(SeasonWorld):
         self.assertEqual((fives.issued.count, fives.issued.value_cents), (25, 12500))
         self.assertEqual((tens.issued.count, tens.issued.value_cents), (10, 10000))
         self.assertEqual(fives.states["paid"].count, 4)
-        self.assertEqual(fives.states["redeemed_unpaid"].value_cents, 1000)
+        self.assertEqual(fives.states["redeemed_unpaid"].value_cents, 500)
+        self.assertEqual(fives.states["redeemed_refused"].value_cents, 500)
         self.assertEqual(tens.states["redeemed_unpaid"].value_cents, 1000)
         self.assertEqual(tens.states["household"].count, 3)
         self.assertTrue(fives.balanced and tens.balanced)
@@ -239,7 +241,8 @@ class CloseTest(SeasonWorld):
         report = closeout.season_disposition(season)
         self.assertEqual(self.report_values(report), {
             "stock": (5, 3500), "partner": (2, 2000), "household": (0, 0), "sold": (0, 0),
-            "redeemed_unpaid": (3, 2000), "paid": (4, 2000), "expired": (17, 10000), "void": (4, 3000),
+            "redeemed_unpaid": (2, 1500), "redeemed_refused": (1, 500), "paid": (4, 2000), "expired": (17, 10000),
+            "void": (4, 3000),
         })
         self.assertEqual((report.total.count, report.total.value_cents), (35, 22500))
         self.assertTrue(report.balanced)
@@ -308,14 +311,15 @@ class LockTest(SeasonWorld):
                                     day=timezone.localdate(), counts={500: 2}, nonce=nonce(), by=self.w["coordinator"])
 
     def test_no_new_claim_but_a_claim_made_before_can_still_be_paid(self):
-        season = Season.objects.get(pk=self.w["season"].pk)  # claims_prepare reads closed_at on the row it is given
+        season = self.w["season"]
         with self.assertRaisesMessage(ValidationError, "Cette saison est fermée"):
             claims_prepare(season=season, by=self.w["coordinator"], until=timezone.localdate())
         self.assertEqual(Claim.objects.filter(season=season).count(), 2)
         pay(self.w, [self.second_claim], self.treasurers)
         report = closeout.season_disposition(season)
-        self.assertEqual(report.state("paid").count, 6)  # the rejected line stays unpaid
-        self.assertEqual(report.state("redeemed_unpaid").count, 1)
+        self.assertEqual(report.state("paid").count, 6)
+        self.assertEqual(report.state("redeemed_unpaid").count, 0)
+        self.assertEqual(report.state("redeemed_refused").count, 1)  # the rejected line: never paid
         self.assertTrue(report.balanced)
 
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from pcn.accounts.models import Role
+from pcn.payments import services
 from pcn.payments.models import BankFile, Claim, PayeeDetails, PaymentBatch
 from pcn.payments.tests.factories import paying_world, redeem, today
 from pcn.testing import make_user
@@ -70,7 +71,7 @@ def test_from_a_vendors_request_to_a_paid_batch(client):
     assert "préparé. Une autre personne doit maintenant l'approuver." in text(response)
     assert "815-30101-987654321" in text(response)  # the treasury sees the whole account
     response = client.post(reverse("batch_approve", args=[batch.pk]), follow=True)
-    assert "Vous avez préparé ce lot : une autre personne doit l'approuver." in text(response)
+    assert "Vous avez préparé ou modifié ce lot : une autre personne doit l'approuver." in text(response)
 
     login(client, w["coordinator"])
     page = client.get(reverse("batch_detail", args=[batch.pk]))
@@ -151,3 +152,60 @@ def test_another_programs_people_see_nothing(client):
         for url in (reverse("season_payments", args=[w["season"].pk]), reverse("claim_detail", args=[claim.pk]),
                     reverse("vendor_statement", args=[w["vendor"].pk]), reverse("market_claims", args=[w["market"].pk])):
             assert client.get(url).status_code == 404, url
+
+
+def test_only_the_markets_manager_and_the_coordination_claim_for_a_market(client):
+    w = paying_world()
+    w["payee"].method = "market"
+    w["payee"].save()
+    redeem(w, w["codes"][0])
+    analyst = make_user("analyste", role=Role.NETWORK_ANALYST, network=w["network"])
+    login(client, analyst)
+    page = client.get(reverse("market_claims", args=[w["market"].pk]))
+    assert "Réclamer les coupons saisis" not in text(page)
+    client.post(reverse("market_claims", args=[w["market"].pk]))
+    assert not Claim.objects.exists()
+    manager = make_user("gestion", role=Role.MARKET_MANAGER, program=w["program"], market=w["market"])
+    login(client, manager)
+    response = client.post(reverse("market_claims", args=[w["market"].pk]), follow=True)
+    assert "1 réclamation envoyée pour le marché." in text(response)
+    assert Claim.objects.get().market == w["market"]
+
+
+def test_a_vendor_can_be_set_back_to_dollars_once_the_local_currency_is_gone(client):
+    w = paying_world()
+    w["payee"].currency = "LOCAL"
+    w["payee"].save()
+    login(client, w["treasurer"])
+    client.post(reverse("payee_edit", args=[w["vendor"].pk]),
+                {"method": "bank", "institution": "815", "transit": "30101", "account": "987654321"})
+    w["payee"].refresh_from_db()
+    assert w["payee"].currency == "CAD"
+
+
+def test_a_payment_date_years_ahead_is_refused(client):
+    w = paying_world()
+    redeem(w, w["codes"][0])
+    (claim,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today())
+    services.claim_approve(claim=claim, by=w["coordinator"])
+    login(client, w["treasurer"])
+    response = client.post(reverse("batch_create", args=[w["season"].pk]),
+                           {"method": "bank", "payment_on": "2100-01-04", "claims": [claim.pk]})
+    assert "Choisissez une date dans l'année qui vient." in text(response)
+    assert not PaymentBatch.objects.exists()
+
+
+def test_a_file_the_format_cannot_carry_is_a_message_not_an_error_page(client):
+    w = paying_world()
+    w["payee"].account_holder = "農場"  # no Latin letter: nothing left for a CPA-005 name
+    w["payee"].save()
+    redeem(w, w["codes"][0])
+    (claim,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today())
+    services.claim_approve(claim=claim, by=w["coordinator"])
+    batch = services.batch_create(season=w["season"], method="bank", payment_on=today(), claims=[claim],
+                                  by=w["treasurer"])
+    services.batch_approve(batch=batch, by=w["coordinator"])
+    login(client, w["treasurer"])
+    response = client.post(reverse("batch_file", args=[batch.pk, "cpa005"]), follow=True)
+    assert response.status_code == 200 and "Ce fichier ne peut pas être produit" in text(response)
+    assert not BankFile.objects.exists()

@@ -168,7 +168,8 @@ def test_a_whole_season_adds_up_to_the_cent():
         "partner": 105_00,  # series 2, 8–28
         "household": 0,
         "sold": 0,
-        "redeemed_unpaid": 5_00,  # the torn coupon: redeemed, its line rejected
+        "redeemed_unpaid": 0,
+        "redeemed_refused": 5_00,  # the torn coupon: redeemed, its line rejected
         "paid": 85_00,
         "expired": 65_00,  # series 2 #7; series 1, 11–20; the public's 33–34
         "void": 10_00,  # series 2, 29–30

@@ -8,12 +8,15 @@ from django.db import IntegrityError, transaction
 
 from pcn.markets.models import VendorAuthorization
 from pcn.payments import services
-from pcn.payments.models import BankFile, BatchItem, Claim, ClaimLine, Currency, Method, PaymentBatch, PaymentSettings
+from pcn.payments.models import (
+    BankFile, BatchItem, Claim, ClaimLine, Currency, Method, PayeeDetails, PaymentBatch, PaymentSettings,
+)
 from pcn.payments.selectors import claim_amount_cents, payable_redemptions, season_payment_totals
 from pcn.payments.tests.factories import paying_world, redeem, today
 from pcn.redemptions.models import Outcome, Redemption, ReviewDecision
 from pcn.redemptions.services import review_decide
 from pcn.redemptions.tests.factories import nonce
+from pcn.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +118,7 @@ def test_a_batch_is_made_approved_and_paid_by_three_different_hands():
     batch = services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
                                   by=w["treasurer"])
     assert batch.items.get().amount_cents == 1500
-    with pytest.raises(ValidationError, match="une autre personne doit l'approuver"):
+    with pytest.raises(ValidationError, match="préparé ou modifié ce lot"):
         services.batch_approve(batch=batch, by=w["treasurer"])
     with pytest.raises(ValidationError, match="n'est pas approuvé"):
         services.batch_mark_paid(batch=batch, by=w["treasurer2"])
@@ -262,6 +265,11 @@ def test_a_market_that_paid_its_vendors_is_reimbursed_in_a_market_batch():
     w["market"].contact_email = "marche@example.org"
     w["market"].save()
     redeem(w, *w["codes"][:2])
+    # A vendor paid by bank transfer is not the market's to claim.
+    with pytest.raises(ValidationError, match="Seuls les marchands que le marché paie lui-même"):
+        services.claims_prepare(season=w["season"], by=w["coordinator"], until=today(), market=w["market"])
+    w["payee"].method = Method.MARKET
+    w["payee"].save()
     (claim,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today(), market=w["market"])
     assert claim.market == w["market"]
     services.claim_approve(claim=claim, by=w["coordinator"])
@@ -277,3 +285,116 @@ def test_a_market_that_paid_its_vendors_is_reimbursed_in_a_market_batch():
     assert services.formats_for(batch) == ("csv_remittance", "cheques")
     pdf = bytes(services.batch_export(batch=batch, format="cheques", by=w["treasurer"]).content)
     assert pdf.startswith(b"%PDF")
+
+
+# What a review found, held by tests
+
+
+def twin_of(w, first):
+    """The same coupon taken offline on another phone: set aside for review."""
+    return Redemption.objects.create(
+        program=w["program"], season=w["season"], vendor=w["vendor"], coupon=first.coupon, code=first.code,
+        value_cents=first.value_cents, outcome=Outcome.REVIEW, reason="conflict", conflicts_with=first,
+        source="offline", nonce=nonce(), taken_at=first.taken_at, recorded_at=first.recorded_at,
+        recorded_by=w["vendor_user"],
+    )
+
+
+def test_a_redemption_whose_twin_waits_for_review_waits_too():
+    w = paying_world()
+    first, second = redeem(w, *w["codes"][:2])
+    twin = twin_of(w, first)
+    (claim,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today())
+    assert list(claim.lines.values_list("redemption", flat=True)) == [second.pk]
+    review_decide(redemption=twin, decision=ReviewDecision.Decision.REFUSE, by=w["coordinator"])
+    with pytest.raises(ValidationError, match="tout est déjà réclamé"):  # refused both: never claimed
+        services.claims_prepare(season=w["season"], by=w["coordinator"], until=today())
+
+
+def test_refusing_both_after_the_first_was_claimed_rejects_its_line_or_is_refused_once_batched():
+    w = paying_world()
+    first, second = redeem(w, *w["codes"][:2])
+    (claim,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today())
+    twin = twin_of(w, first)  # the other phone synced after the claim was made
+    review_decide(redemption=twin, decision=ReviewDecision.Decision.REFUSE, note="Vu avec le marchand",
+                  by=w["coordinator"])
+    line = claim.lines.get(redemption=first)
+    assert line.rejected and "les deux échanges sont refusés" in line.rejected_reason
+    assert claim_amount_cents(claim) == 500
+
+    # Once the claim is in a batch, refusing both is refused: the money is on its way.
+    other_twin = twin_of(w, second)
+    services.claim_approve(claim=claim, by=w["coordinator"])
+    with pytest.raises(ValidationError, match="attend une décision"):
+        services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
+                              by=w["treasurer"])
+    review_decide(redemption=other_twin, decision=ReviewDecision.Decision.PAY_FIRST, by=w["coordinator"])
+    batch = services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
+                                  by=w["treasurer"])
+    third, = redeem(w, w["codes"][2])
+    (later,) = services.claims_prepare(season=w["season"], by=w["coordinator"], until=today())
+    services.claim_approve(claim=later, by=w["coordinator"])
+    services.batch_add_claims(batch=batch, claims=[later], by=w["treasurer"])
+    late_twin = twin_of(w, third)
+    with pytest.raises(ValidationError, match="déjà dans un lot de paiement"):
+        review_decide(redemption=late_twin, decision=ReviewDecision.Decision.REFUSE, by=w["coordinator"])
+    assert not ReviewDecision.objects.filter(redemption=late_twin).exists()
+    assert payable_redemptions(w["season"]).filter(pk=third.pk).exists()
+
+
+def test_an_approved_batch_pays_the_account_that_was_approved():
+    w = paying_world()
+    claim = approved_claim(w, w["codes"][0])
+    batch = services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
+                                  by=w["treasurer"])
+    services.batch_approve(batch=batch, by=w["coordinator"])
+    PayeeDetails.objects.filter(pk=w["payee"].pk).update(account="111122223333")  # changed after approval
+    PaymentSettings.objects.filter(program=w["program"]).update(account="999999")
+    content = bytes(services.batch_export(batch=batch, format="cpa005", by=w["treasurer"]).content)
+    assert b"111122223333" not in content and b"987654321" in content
+    assert b"999999" not in content and b"1234567" in content
+
+
+def test_whoever_adds_or_takes_out_a_claim_cannot_approve_the_batch():
+    w = paying_world()
+    first = approved_claim(w, w["codes"][0])
+    second = approved_claim(w, w["codes"][1])
+    batch = services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[first],
+                                  by=w["treasurer"])
+    services.batch_add_claims(batch=batch, claims=[second], by=w["treasurer2"])
+    with pytest.raises(ValidationError, match="préparé ou modifié"):
+        services.batch_approve(batch=batch, by=w["treasurer2"])
+    services.batch_remove_claim(batch=batch, claim=second, by=w["coordinator"])
+    with pytest.raises(ValidationError, match="préparé ou modifié"):
+        services.batch_approve(batch=batch, by=w["coordinator"])
+    approver = make_user("tresorier-3", role="treasurer", program=w["program"])
+    services.batch_approve(batch=batch, by=approver)
+
+
+def test_cpa005_file_numbers_start_where_the_fiduciary_left_off_and_wrap_after_9999():
+    w = paying_world()
+    PaymentSettings.objects.filter(program=w["program"]).update(first_file_creation_number=9998)
+    numbers = []
+    for code in w["codes"][:3]:
+        claim = approved_claim(w, code)
+        batch = services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
+                                      by=w["treasurer"])
+        services.batch_approve(batch=batch, by=w["coordinator"])
+        made = services.batch_export(batch=batch, format="cpa005", by=w["treasurer"])
+        numbers.append((made.cycle, made.file_creation_number))
+        assert bytes(made.content)[20:24] == b"%04d" % made.file_creation_number  # A header, positions 21-24
+    assert numbers == [(0, 9998), (0, 9999), (1, 1)]
+
+
+def test_the_interac_list_never_uses_a_vendors_general_email_or_phone():
+    w = paying_world()
+    w["vendor"].email, w["vendor"].phone = "comptable@example.org", "418 555-0123 poste 12"
+    w["vendor"].save()
+    w["payee"].method, w["payee"].interac_phone = Method.INTERAC, "418-555-0199"
+    w["payee"].save()
+    claim = approved_claim(w, w["codes"][0])
+    batch = services.batch_create(season=w["season"], method=Method.INTERAC, payment_on=today(), claims=[claim],
+                                  by=w["treasurer"])
+    services.batch_approve(batch=batch, by=w["coordinator"])
+    text = bytes(services.batch_export(batch=batch, format="interac", by=w["treasurer"]).content).decode()
+    assert "comptable@example.org" not in text and "4185550199" in text.replace("-", "").replace(" ", "")
