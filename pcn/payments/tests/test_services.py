@@ -398,3 +398,18 @@ def test_the_interac_list_never_uses_a_vendors_general_email_or_phone():
     services.batch_approve(batch=batch, by=w["coordinator"])
     text = bytes(services.batch_export(batch=batch, format="interac", by=w["treasurer"]).content).decode()
     assert "comptable@example.org" not in text and "4185550199" in text.replace("-", "").replace(" ", "")
+
+
+def test_the_payment_file_command_writes_the_batchs_file_for_a_treasurer_only(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    w = paying_world()
+    claim = approved_claim(w, w["codes"][0])
+    batch = services.batch_create(season=w["season"], method=Method.BANK, payment_on=today(), claims=[claim],
+                                  by=w["treasurer"])
+    services.batch_approve(batch=batch, by=w["coordinator"])
+    out = tmp_path / "lot.txt"
+    with pytest.raises(CommandError, match="is not a treasurer"):
+        call_command("payment_file", batch.pk, format="cpa005", user=w["coordinator"].username, out=str(out))
+    call_command("payment_file", batch.pk, format="cpa005", user=w["treasurer"].username, out=str(out))
+    assert out.read_bytes() == bytes(BankFile.objects.get(batch=batch, format="cpa005").content)
