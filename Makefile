@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/redeem_online.py --clients 50 --requests 60
 	$(BIN)/python bench/redeem_sync.py --items 1000
 	$(BIN)/python bench/stall_transfer.py
+	$(BIN)/python bench/payments.py
 
 # For maintainers: French is the source language, so only the English catalogue is generated.
 # Run inside pcn/ so that neither .venv nor var/ is scanned and everything lands in pcn/locale.
