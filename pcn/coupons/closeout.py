@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pcn.coupons.ledger import event_append, season_verify
+from pcn.coupons.ledger import events_append, season_verify
 from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
 from pcn.lib.money import format_cents
 from pcn.programs.models import Season
@@ -416,14 +416,13 @@ def season_expire_outstanding(*, season: Season, by, source: str = CustodyEvent.
     from pcn.households.models import Household
 
     households = Household.objects.in_bulk([h for _s, h in holders if h is not None])
-    events = []
-    for (status, household_id), (ranges, count, value) in sorted(holders.items(), key=_holder_order):
-        events.append(event_append(
-            season=season, kind=CustodyEvent.Kind.EXPIRE, from_status=status, from_partner=None,
-            from_household=households.get(household_id), to_status=CouponStatus.EXPIRED, to_partner=None,
-            ranges=ranges, coupon_count=count, value_cents=value, by=by, source=source,
-            note=_("Fin de validité : %(day)s") % {"day": deadline.isoformat()},
-        ))
+    note = _("Fin de validité : %(day)s") % {"day": deadline.isoformat()}
+    events = events_append(season=season, moves=[
+        {"kind": CustodyEvent.Kind.EXPIRE, "from_status": status, "from_partner": None,
+         "from_household": households.get(household_id), "to_status": CouponStatus.EXPIRED, "to_partner": None,
+         "ranges": ranges, "coupon_count": count, "value_cents": value, "by": by, "source": source, "note": note}
+        for (status, household_id), (ranges, count, value) in sorted(holders.items(), key=_holder_order)
+    ])
     moved = Coupon.objects.filter(season=season, status__in=OUTSTANDING).update(
         status=CouponStatus.EXPIRED, household=None
     )

@@ -8,7 +8,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
@@ -25,6 +24,10 @@ from pcn.coupons import closeout
 from pcn.lib.money import format_cents
 from pcn.payments.formats.csv_remittance import dollars, safe_cell
 from pcn.programs.access import get_season_for_user
+from pcn.tasks.models import Task
+from pcn.tasks.services import task_enqueue
+
+CLOSE_TASK = "coupons.close_season"
 
 PAGE_UNMATCHED = 200  # the page lists this many unmatched codes; the CSV and PDF list them all
 
@@ -44,24 +47,36 @@ def season_closeout(request, season_id: int):
             "unmatched_shown": report.unmatched[:PAGE_UNMATCHED],
             "blockers": [] if season.closed_at else closeout.season_close_blockers(season),
             "can_close": can_close,
+            "closing": None if season.closed_at else closing_task(season),
         },
     )
+
+
+def closing_task(season) -> Task | None:
+    """The background task closing this season, while it waits or runs."""
+    return (Task.objects.filter(program_id=season.program_id, name=CLOSE_TASK, kwargs__season_id=season.pk,
+                                status__in=[Task.Status.QUEUED, Task.Status.RUNNING]).order_by("-pk").first())
 
 
 @require_POST
 @login_required
 def season_close(request, season_id: int):
+    """Closing runs in the background (`pcn worker`): expiring a city's coupons and verifying its whole ledger
+    takes minutes. What blocks it is said at once; the task checks again when it runs."""
     season = get_season_for_user(request.user, season_id, write=True)
-    try:
-        closeout.season_close(season=season, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
+    blockers = closeout.season_close_blockers(season)
+    if blockers:
+        for message in blockers:
             messages.error(request, message)
-    else:
-        messages.success(request, _("La saison « %(season)s » est fermée. Les coupons encore en circulation ont "
-                                    "expiré ; plus rien ne peut changer, sauf le paiement des réclamations déjà "
-                                    "faites.") % {"season": season.name})
-    return redirect("season_closeout", season.pk)
+        return redirect("season_closeout", season.pk)
+    task = closing_task(season) or task_enqueue(
+        program=season.program, name=CLOSE_TASK, kwargs={"season_id": season.pk, "by_id": request.user.pk},
+        label=_("Fermeture de la saison %(season)s") % {"season": season.name}, by=request.user,
+    )
+    messages.success(request, _("La fermeture de la saison « %(season)s » a commencé. Les coupons encore en "
+                                "circulation expirent, puis le registre est vérifié : cela peut prendre quelques "
+                                "minutes. Le bilan de fermeture montrera ensuite la saison fermée.") % {"season": season.name})
+    return redirect("task_detail", task.pk)
 
 
 def _filename(season, suffix: str) -> str:

@@ -99,35 +99,37 @@ def event_append(
     """Append one event at the end of the season's chain. The caller holds the season row lock
     (`Season.objects.select_for_update()`) inside the same transaction, and passes that row: a closed
     season refuses every event."""
+    return events_append(season=season, moves=[{
+        "kind": kind, "from_status": from_status, "from_partner": from_partner, "to_status": to_status,
+        "to_partner": to_partner, "ranges": ranges, "coupon_count": coupon_count, "value_cents": value_cents,
+        "by": by, "source": source, "reason": reason, "note": note, "digest": digest,
+        "from_household": from_household, "to_household": to_household,
+    }])[0]
+
+
+def events_append(*, season: Season, moves: list[dict]) -> list[CustodyEvent]:
+    """Append several events, in order, at the end of the season's chain, in a few statements whatever their
+    number (the close-out expires thousands of households' coupons at once). Each move holds event_append's
+    arguments; same lock and same refusal of a closed season."""
     season_open_check(season)
     last = CustodyEvent.objects.filter(season=season).order_by("-sequence").values("sequence", "hash").first()
-    event = CustodyEvent(
-        season=season,
-        sequence=(last["sequence"] + 1) if last else 1,
-        kind=kind,
-        from_status=from_status,
-        from_partner=from_partner,
-        to_status=to_status,
-        to_partner=to_partner,
-        from_household=from_household,
-        to_household=to_household,
-        coupon_count=coupon_count,
-        value_cents=value_cents,
-        reason=reason,
-        note=note,
-        digest=digest,
-        by=by,
-        at=timezone.now(),
-        source=source,
-        prev_hash=last["hash"] if last else GENESIS,
-    )
-    event.hash = event_hash(event, ranges)
-    event.save()
+    sequence, prev_hash = (last["sequence"], last["hash"]) if last else (0, GENESIS)
+    now = timezone.now()
+    events, ranges_of = [], []
+    for move in moves:
+        fields = {k: v for k, v in move.items() if k != "ranges"}
+        sequence += 1
+        event = CustodyEvent(season=season, sequence=sequence, at=now, prev_hash=prev_hash, **fields)
+        event.hash = prev_hash = event_hash(event, move["ranges"])
+        events.append(event)
+        ranges_of.append(move["ranges"])
+    CustodyEvent.objects.bulk_create(events, batch_size=1000)
     CustodyEventRange.objects.bulk_create(
-        CustodyEventRange(event=event, series_id=series_id, first_number=first, last_number=last_number)
-        for series_id, first, last_number in ranges
+        (CustodyEventRange(event=event, series_id=series_id, first_number=first, last_number=last_number)
+         for event, ranges in zip(events, ranges_of, strict=True) for series_id, first, last_number in ranges),
+        batch_size=5000,
     )
-    return event
+    return events
 
 
 @dataclass

@@ -95,14 +95,18 @@ def claims_prepare(
 
     lines: dict[tuple[int, int | None], list[ClaimLine]] = defaultdict(list)
     days: dict[tuple[int, int | None], list[datetime.date]] = defaultdict(list)
-    for r in redemptions.order_by("taken_at", "pk"):
-        key = (r.vendor_id, r.market_id if r.vendor_id in paid_by_market else None)
-        lines[key].append(ClaimLine(redemption=r, amount_cents=r.value_cents))
-        days[key].append(timezone.localdate(r.taken_at))
-    for c in counts.order_by("day", "pk"):
-        key = (c.vendor_id, c.market_id if c.vendor_id in paid_by_market else None)
-        lines[key].append(ClaimLine(redemption_count=c, amount_cents=c.value_cents))
-        days[key].append(c.day)
+    # Only the columns a line needs: a city's season brings tens of thousands of redemptions here.
+    zone = timezone.get_current_timezone()
+    rows = redemptions.order_by("taken_at", "pk").values_list("pk", "vendor_id", "market_id", "value_cents", "taken_at")
+    for pk, vendor_id, market_id, value, taken_at in rows.iterator(chunk_size=5000):
+        key = (vendor_id, market_id if vendor_id in paid_by_market else None)
+        lines[key].append(ClaimLine(redemption_id=pk, amount_cents=value))
+        days[key].append(taken_at.astimezone(zone).date())
+    for pk, vendor_id, market_id, value, day in counts.order_by("day", "pk").values_list(
+            "pk", "vendor_id", "market_id", "value_cents", "day"):
+        key = (vendor_id, market_id if vendor_id in paid_by_market else None)
+        lines[key].append(ClaimLine(redemption_count_id=pk, amount_cents=value))
+        days[key].append(day)
     if not lines and market is not None:
         raise ValidationError(_("Il n'y a aucun coupon à réclamer pour ce marché jusqu'au %(day)s. Seuls les "
                                 "marchands que le marché paie lui-même (« Payé par le marché » dans leurs "
@@ -121,7 +125,7 @@ def claims_prepare(
         )
         for line in claim_lines:
             line.claim = claim
-        ClaimLine.objects.bulk_create(claim_lines)
+        ClaimLine.objects.bulk_create(claim_lines, batch_size=5000)
         claims.append(claim)
         number += 1
     return claims

@@ -10,6 +10,8 @@ from django.urls import reverse
 from pcn.coupons.models import CustodyEvent
 from pcn.coupons.tests.test_closeout import SeasonWorld, later, snapshot
 from pcn.programs.models import Season
+from pcn.tasks.models import Task
+from pcn.tasks.services import task_run_next
 from pcn.testing import make_user
 
 
@@ -52,7 +54,16 @@ class CloseoutPageTest(SeasonWorld):
             page = self.client.get(self.url())
             self.assertContains(page, 'action="%s"' % self.url("season_close"))
             response = self.client.post(self.url("season_close"), follow=True)
-            self.assertContains(response, "est fermée")
+            self.assertContains(response, "La fermeture de la saison « Été 2026 » a commencé.")
+            self.assertContains(response, "Retour au bilan de fermeture")
+            page = self.client.get(self.url())
+            self.assertContains(page, "La fermeture est en cours.")
+            self.assertNotContains(page, 'action="%s"' % self.url("season_close"))
+            self.client.post(self.url("season_close"))  # a second click queues nothing more
+            self.assertEqual(Task.objects.filter(name="coupons.close_season").count(), 1)
+            task_run_next(worker_name="test")  # what `pcn worker` does
+            self.assertEqual(Task.objects.get().status, Task.Status.DONE)
+            response = self.client.get(self.url())
             self.assertContains(response, "Fermée le")
             self.assertNotContains(response, 'action="%s"' % self.url("season_close"))
         season = Season.objects.get(pk=self.w["season"].pk)
