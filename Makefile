@@ -4,8 +4,8 @@
 #                                   with the background-task worker alongside (Ctrl-C stops both)
 #   make test                       the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 #   make test PYTEST_ARGS='-k coupon -x'
-#   make bench                      benchmarks (issuing and redeeming on PostgreSQL, printing, the stall page's
-#                                   transfer), figures side by side with raw
+#   make bench                      benchmarks (issuing, redeeming, paying and closing on PostgreSQL, printing,
+#                                   the stall page's transfer), figures side by side with raw
 #   make messages                   refresh and compile translations (needs gettext)
 #   make clean                      remove the virtualenv and build leftovers (keeps var/, the demo data)
 
