@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("pcn.accounts.urls")),
     path("", include("pcn.programs.urls")),
     path("", include("pcn.markets.urls")),
+    path("", include("pcn.markets.directory")),  # public: no login
     path("", include("pcn.governance.urls")),
     path("", include("pcn.tasks.urls")),
     path("", include("pcn.coupons.urls")),

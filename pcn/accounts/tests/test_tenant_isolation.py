@@ -29,7 +29,10 @@ from pcn.testing import PASSWORD, make_role_users, make_user, make_world
 # URLs anyone may open: the way in, the way out, and the language switch.
 PUBLIC = {"login", "logout", "set_language", "coupon_check", "coupon_check_form",
           "api_openapi", "api_unknown",  # the API's description, and its JSON 404 for any other address
-          "stall", "stall_sw", "stall_manifest"}  # the stall app's shell: no data; the phone's key opens the API
+          "stall", "stall_sw", "stall_manifest",
+          # the stall app's shell (no data; the phone's key opens the API), and the public directory (what
+          # programs publish: places, hours, organizations' contact details)
+          "directory", "directory_program", "directory_geojson"}
 # A signed-in outsider must be refused outright: a redirect could be a write that went through.
 REFUSED = {403, 404, 405}
 # The API without a valid token: 401 (no session authentication there), or 405 for a method it never answers.
