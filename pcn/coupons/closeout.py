@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -174,8 +174,8 @@ def season_disposition(season: Season) -> Disposition:
     of a claim in a paid batch. Counts by denomination (codes not read) are redeemed coupons taken from
     those held by households, then sold, then expired, face value by face value."""
     from pcn.households.models import CardEntry
-    from pcn.payments.selectors import paid_lines
-    from pcn.redemptions.models import Outcome, Redemption, RedemptionCount, ReviewDecision
+    from pcn.payments.selectors import paid_lines, refused_twin
+    from pcn.redemptions.models import Outcome, Redemption, RedemptionCount
 
     problems: list[str] = []
     grid: dict[int, dict[str, Amount]] = defaultdict(lambda: {key: Amount() for key in STATES})
@@ -200,11 +200,9 @@ def season_disposition(season: Season) -> Disposition:
 
     # Redeemed coupons that will never be paid: their claim line was rejected, or their twin (the same coupon
     # taken offline elsewhere) was decided « refuse both ».
-    refused_twin = Redemption.objects.filter(conflicts_with=OuterRef("pk"),
-                                             decision__decision=ReviewDecision.Decision.REFUSE)
     refused_coupons = (
         Redemption.objects.filter(season=season, outcome=Outcome.ACCEPTED, coupon__status=CouponStatus.REDEEMED)
-        .filter(Q(claim_line__rejected_at__isnull=False) | Exists(refused_twin))
+        .filter(Q(claim_line__rejected_at__isnull=False) | refused_twin())
         .values_list("coupon__value_cents").annotate(n=Count("id"), v=Sum("coupon__value_cents")).order_by()
     )
     for denomination, n, value in refused_coupons:

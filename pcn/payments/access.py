@@ -11,7 +11,7 @@
 
 from django.http import Http404
 
-from pcn.accounts.access import CONFIGURE, READ_CONFIG, check_program_access, program_roles
+from pcn.accounts.access import CONFIGURE, READ_CONFIG, check_program_access, memberships_of, program_roles
 from pcn.accounts.models import Role
 from pcn.markets.models import Market, Vendor
 from pcn.payments.models import Claim, PaymentBatch
@@ -25,6 +25,11 @@ APPROVE_BATCH = frozenset({Role.TREASURER, Role.COORDINATOR})
 
 def can(user, program: Program, roles) -> bool:
     return bool(program_roles(user, program) & set(roles))
+
+
+def holds(user, role: str, **scope) -> bool:
+    """Whether the user holds `role` tied to that party, e.g. holds(user, Role.VENDOR, vendor_id=3)."""
+    return any(m.role == role and all(getattr(m, k) == v for k, v in scope.items()) for m in memberships_of(user))
 
 
 def get_season_for_payments(user, season_id: int, *, roles=READ_CONFIG) -> Season:

@@ -14,17 +14,22 @@ def payable_redemptions(season: Season) -> QuerySet[Redemption]:
     """The season's redemptions a vendor may be paid for: accepted ones, except those whose conflicting twin
     was decided "refuse both"; and those set aside for review and decided "pay both" (the program books the
     loss). A review decided "pay the first only" adds nothing: the first is already accepted."""
-    refused_twin = Redemption.objects.filter(conflicts_with=OuterRef("pk"), decision__decision=Decision.REFUSE)
     return Redemption.objects.filter(season=season).filter(
-        (Q(outcome=Outcome.ACCEPTED) & ~Exists(refused_twin))
+        (Q(outcome=Outcome.ACCEPTED) & ~refused_twin())
         | Q(outcome=Outcome.REVIEW, decision__decision=Decision.PAY_BOTH)
     )
 
 
-def awaiting_twin_decision() -> Exists:
-    """A redemption whose twin (the same coupon taken offline on another phone) waits for review: it may yet
-    be refused with its twin, so it waits too before being claimed or paid."""
-    return Exists(Redemption.objects.filter(conflicts_with=OuterRef("pk"), outcome=Outcome.REVIEW,
+def refused_twin(redemption: str = "pk") -> Exists:
+    """The redemption (`redemption`: the outer query's field that holds it) has a twin, the same coupon taken
+    offline on another phone, decided « refuse both »: neither is paid."""
+    return Exists(Redemption.objects.filter(conflicts_with=OuterRef(redemption), decision__decision=Decision.REFUSE))
+
+
+def awaiting_twin_decision(redemption: str = "pk") -> Exists:
+    """The redemption has a twin waiting for review: it may yet be refused with its twin, so it waits too
+    before being claimed or paid."""
+    return Exists(Redemption.objects.filter(conflicts_with=OuterRef(redemption), outcome=Outcome.REVIEW,
                                             decision__isnull=True))
 
 

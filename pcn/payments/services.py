@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,9 +24,10 @@ from pcn.payments import formats
 from pcn.payments.models import (
     BankFile, BatchItem, Claim, ClaimLine, Currency, Method, PayeeDetails, PaymentBatch, PaymentSettings,
 )
-from pcn.payments.selectors import claim_amount_cents, unclaimed_counts, unclaimed_redemptions
+from pcn.payments.selectors import (
+    awaiting_twin_decision, claim_amount_cents, unclaimed_counts, unclaimed_redemptions,
+)
 from pcn.programs.models import Program, Season
-from pcn.redemptions.models import Outcome, Redemption
 
 # The files each way of paying produces. Every batch also has its CSV remittance advice.
 FORMATS = {
@@ -187,9 +188,7 @@ def _claim_problems(claim: Claim, batch: PaymentBatch, amount: int, today: datet
                 % {**where, "day": date_format(claim.payable_on)}]
     if amount <= 0:
         return [_("%(claim)s (%(vendor)s) n'a rien à payer : toutes ses lignes sont refusées.") % where]
-    if claim.lines.filter(rejected_at__isnull=True).filter(
-            Exists(Redemption.objects.filter(conflicts_with=OuterRef("redemption"), outcome=Outcome.REVIEW,
-                                             decision__isnull=True))).exists():
+    if claim.lines.filter(rejected_at__isnull=True).filter(awaiting_twin_decision("redemption")).exists():
         return [_("Un coupon de %(claim)s (%(vendor)s) a été pris aussi sur un autre appareil et attend une "
                   "décision (« À examiner ») : décidez-en avant de payer.") % where]
     if not vendor_is_authorized(vendor=claim.vendor, season=claim.season):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from pcn.accounts.access import READ_CONFIG, memberships_of
+from pcn.accounts.access import READ_CONFIG
 from pcn.accounts.models import Role
 from pcn.accounts.shortcuts import render_form_page, render_program_page
 from pcn.lib.formfields import add_service_errors, posted
@@ -21,7 +21,7 @@ from pcn.lib.money import format_cents
 from pcn.markets.models import Vendor
 from pcn.payments import services
 from pcn.payments.access import (
-    APPROVE_BATCH, PREPARE, REVIEW, TREASURY, can, get_batch_for_user, get_claim_for_user, get_market_for_claims,
+    APPROVE_BATCH, PREPARE, REVIEW, TREASURY, can, get_batch_for_user, holds, get_claim_for_user, get_market_for_claims,
     get_program_for_treasury, get_season_for_payments, get_vendor_for_payments,
 )
 from pcn.payments.forms import BatchForm, PayeeDetailsForm, PayForm, PaymentSettingsForm, PrepareClaimsForm, RejectLineForm
@@ -369,7 +369,7 @@ def vendor_statement_page(request, vendor_id: int):
     vendor = get_vendor_for_payments(request.user, vendor_id)
     season = _statement_season(request, vendor)
     statement = vendor_statement(vendor, season) if season else None
-    is_vendor = any(m.vendor_id == vendor.pk for m in memberships_of(request.user))
+    is_vendor = holds(request.user, Role.VENDOR, vendor_id=vendor.pk)
     payee = PayeeDetails.objects.filter(vendor=vendor).first()
     return render_program_page(request, "payments/statement.html", vendor.program, {
         "vendor": vendor, "season": season, "statement": statement, "payee": payee,
@@ -398,7 +398,7 @@ def vendor_statement_pdf(request, vendor_id: int):
 def vendor_claim(request, vendor_id: int):
     """The vendor asks to be paid for everything it took up to today."""
     vendor = get_vendor_for_payments(request.user, vendor_id)
-    is_vendor = any(m.vendor_id == vendor.pk for m in memberships_of(request.user))
+    is_vendor = holds(request.user, Role.VENDOR, vendor_id=vendor.pk)
     if not (is_vendor or can(request.user, vendor.program, PREPARE)):
         return redirect("vendor_statement", vendor.pk)
     season = _statement_season(request, vendor)
@@ -419,7 +419,7 @@ def market_claims(request, market_id: int):
     """The market pays its own vendors at the stall; here its manager claims the coupons it took in, per
     vendor, and sees what the program reimbursed."""
     market = get_market_for_claims(request.user, market_id)
-    manages = any(m.market_id == market.pk and m.role == Role.MARKET_MANAGER for m in memberships_of(request.user))
+    manages = holds(request.user, Role.MARKET_MANAGER, market_id=market.pk)
     can_ask = manages or can(request.user, market.program, PREPARE)
     season = season_on(market.program_id, timezone.localdate()) or Season.objects.filter(
         program_id=market.program_id).order_by("-starts_on").first()

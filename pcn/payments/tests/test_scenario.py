@@ -9,8 +9,6 @@ the ledger verified. The clock moves past the season's end with `later()`, as in
 import csv
 import datetime
 import io
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +16,7 @@ from django.utils import timezone
 
 from pcn.coupons import closeout
 from pcn.coupons.ledger import season_verify
+from pcn.coupons.tests.test_closeout import later
 from pcn.coupons.models import CustodyEvent, Series
 from pcn.coupons.services import coupons_move, series_issue, series_void
 from pcn.funding.selectors import season_funding
@@ -39,13 +38,6 @@ from pcn.testing import make_user
 
 pytestmark = pytest.mark.django_db
 Kind = CustodyEvent.Kind
-
-
-@contextmanager
-def later(days: int = 60):
-    moment = timezone.now() + datetime.timedelta(days=days)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
 
 
 def test_a_whole_season_adds_up_to_the_cent():
