@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 # Print-friendly, tell-apart colours (also in greyscale): green, blue, orange, purple.
 PALETTE = ("#1f6b3a", "#1f4e9c", "#d9661f", "#6b2f8a")
 INK, MUTED, GRID = "#1b1b1b", "#555555", "#d0d0d0"
-WIDTH = 360  # points: the viewBox is a phone's width, so text keeps its size there
-FONT = 11
+WIDTH = 320  # points: about a phone's width inside a card, so text keeps its size there
+FONT = 13
 
 
 @dataclass
@@ -126,25 +126,25 @@ def _fit(text: str, width: float, size: float = FONT) -> str:
 def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
             fmt: Callable[[int], str], *, width: float = WIDTH) -> Chart:
     """Grouped columns: `series` is [(name, one value per label)]."""
-    legend_h, top, bottom, left = 18 * len(series), 8, 30, 4
+    legend_h, top, bottom, left = 20 * len(series), 8, 30, 4
     plot_h = 150
     height = legend_h + top + plot_h + bottom
     chart = Chart(title=title, width=width, height=height, empty=not any(v for _, vs in series for v in vs))
     shapes = chart.shapes
     for index, (name, _values) in enumerate(series):
-        y = 12 + 18 * index
-        shapes.append(Rect(left, y - 9, 10, 10, PALETTE[index % len(PALETTE)]))
-        shapes.append(Text(left + 16, y, name))
+        y = 14 + 20 * index
+        shapes.append(Rect(left, y - 11, 12, 12, PALETTE[index % len(PALETTE)]))
+        shapes.append(Text(left + 18, y, name))
     highest = _nice_ceiling(max([v for _, vs in series for v in vs] or [0]))
     base = legend_h + top + plot_h
-    shapes.append(Text(width - 2, legend_h + top + 10, fmt(highest), anchor="end", size=9, fill=MUTED))
+    shapes.append(Text(width - 2, legend_h + top + 10, fmt(highest), anchor="end", size=11, fill=MUTED))
     shapes.append(Line(left, legend_h + top, width, legend_h + top))
     shapes.append(Line(left, legend_h + top + plot_h / 2, width, legend_h + top + plot_h / 2))
     shapes.append(Line(left, base, width, base, stroke=MUTED))
     n = max(len(labels), 1)
     group_w = (width - left) / n
     bar_w = max(1.0, group_w * 0.8 / max(len(series), 1))
-    every = max(1, int(n * 30 // (width - left)) + 1)  # label every k-th group so labels never overlap
+    every = max(1, int(n * 40 // (width - left)) + 1)  # label every k-th group so labels never overlap
     for i, label in enumerate(labels):
         x0 = left + i * group_w + group_w * 0.1
         for j, (_name, values) in enumerate(series):
@@ -161,16 +161,16 @@ def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Seque
 def bars(title: str, rows: Sequence[tuple[str, int]], fmt: Callable[[int], str], *, width: float = WIDTH,
          colour: str = PALETTE[0]) -> Chart:
     """One horizontal bar per (label, value), the label above its bar and the value after it."""
-    row_h = 34
+    row_h = 40
     height = max(row_h * len(rows), row_h) + 4
     chart = Chart(title=title, width=width, height=height, empty=not any(v for _, v in rows))
     highest = max([v for _, v in rows] or [0]) or 1
     value_w = 90
     for i, (label, value) in enumerate(rows):
         y = i * row_h
-        chart.shapes.append(Text(2, y + 12, _fit(label, width - 4)))
+        chart.shapes.append(Text(2, y + 14, _fit(label, width - 4)))
         w = (width - value_w - 4) * max(value, 0) / highest
         if w:
-            chart.shapes.append(Rect(2, y + 16, max(w, 1.5), 12, colour))
-        chart.shapes.append(Text(2 + w + 4, y + 26, fmt(value), size=10, fill=MUTED))
+            chart.shapes.append(Rect(2, y + 19, max(w, 1.5), 14, colour))
+        chart.shapes.append(Text(2 + w + 4, y + 31, fmt(value), size=12, fill=MUTED))
     return chart

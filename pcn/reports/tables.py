@@ -16,8 +16,8 @@ from django.utils.text import slugify
 
 from pcn.payments.formats.csv_remittance import dollars, safe_cell
 
-# Column kinds: how a value is written. Money is integer cents; a percent is a Decimal or None.
-TEXT, MONEY, COUNT, PERCENT = "text", "money", "count", "percent"
+# Column kinds: how a value is written. Money is integer cents; a percent is a Decimal or None; a date a date.
+TEXT, MONEY, COUNT, PERCENT, DATE = "text", "money", "count", "percent", "date"
 FORMATS = ("csv", "xlsx")
 
 
@@ -54,6 +54,8 @@ def _csv_value(column: Column, value):
         return dollars(value)
     if column.kind == TEXT:
         return safe_cell(str(value))
+    if column.kind == DATE and hasattr(value, "isoformat"):
+        return value.isoformat()
     return str(value)
 
 
@@ -115,6 +117,8 @@ def to_xlsx(tables: list[Table]) -> bytes:
                     value = value / 100  # exact to the cent for any amount below 2^53 cents
                 elif value is not None and c.kind == PERCENT:
                     value = float(value)
+                elif value is not None and c.kind == DATE and not hasattr(value, "isoformat"):
+                    value = str(value)  # the total row's label
                 elif value is not None and c.kind == TEXT:
                     value = str(value)
                 values.append(value)
@@ -127,6 +131,9 @@ def to_xlsx(tables: list[Table]) -> bytes:
             if c.kind == MONEY:
                 for cell in sheet[letter][header_row:]:
                     cell.number_format = '#,##0.00 "$"'
+            elif c.kind == DATE:
+                for cell in sheet[letter][header_row:]:
+                    cell.number_format = "yyyy-mm-dd"
             width = max([len(str(c.label))] + [len(str(r.get(c.key) or "")) for r in body[:200]])
             sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

@@ -9,6 +9,7 @@ the ledger verified. The clock moves past the season's end with `later()`, as in
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -34,6 +35,10 @@ from pcn.programs.models import Organization
 from pcn.redemptions.models import Outcome, Reason, Source
 from pcn.redemptions.services import device_link, redemption_record
 from pcn.redemptions.tests.factories import nonce
+from pcn.reports.models import Measure
+from pcn.reports.network import network_view
+from pcn.reports.selectors import Filters, season_dashboard
+from pcn.reports.snapshot import season_refresh
 from pcn.testing import make_user
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +178,31 @@ def test_a_whole_season_adds_up_to_the_cent():
     out = io.StringIO()
     call_command("verify_ledger", stdout=out)
     assert f"PCN Portneuf · {season.name}: OK" in out.getvalue()
+
+    # The dashboards say the same, to the cent: the season's, its partner's, each vendor's and the network's
+    # (issue 7: totals equal the disposition report and the payment batches).
+    snap = season_refresh(season)
+    assert snap.summary["disposition"] == {key: [counts[key], values[key]] for key in values}
+    board = season_dashboard(season)
+    batches_paid = sum(services.batch_totals(b)["cents"] for b in (batch_cad, batch_local))
+    assert board.total.paid_cents == batches_paid == totals["paid"] == values["paid"] == 85_00
+    redeemed = values["redeemed_unpaid"] + values["redeemed_refused"] + values["paid"]
+    assert board.total.redeemed_cents == board.total.redeemed_from_cents == redeemed == 90_00
+    assert board.total.cents[Measure.ISSUED] == report.issued.value_cents
+    assert board.total.cents[Measure.VOIDED] == values["void"]
+    assert board.total.cents[Measure.EXPIRED] == values["expired"]
+    assert (board.total.handed_out_cents, board.total.sold_cents) == (35_00, 120_00)  # sold: series 1 and 31–34
+    assert (board.total.reached, board.total.people) == (1, 2)
+    assert sum(s.redeemed_cents for s in board.by_week.values()) == redeemed
+    assert sum(s.redeemed_from_cents for s in board.by_partner.values()) == redeemed
+    assert sum(s.paid_cents for s in board.by_vendor.values()) == batches_paid
+    # The partner's households spent 6 of their 7 coupons (30 $ of 35 $); the public spent the rest.
+    own = season_dashboard(season, Filters(partner_id=w["partner"].pk))
+    assert (own.total.redeemed_from_cents, own.total.handed_out_cents, own.rate) == (30_00, 35_00, Decimal("85.7"))
+    for vendor, taken, paid in ((w["vendor"], 50_00, 45_00), (vendor_b, 40_00, 40_00)):
+        mine = season_dashboard(season, Filters(vendor_id=vendor.pk))
+        assert (mine.total.redeemed_cents, mine.total.paid_cents) == (taken, paid)
+        assert mine.total.reached == 0 and mine.total.handed_out_cents == 0  # a vendor sees only its own side
+    province = network_view(w["network"], year=season.starts_on.year, by=coordinator)
+    assert (province.season_table.total["redeemed"], province.season_table.total["paid"]) == (redeemed, batches_paid)
+    assert province.region_table.total["redeemed"] == redeemed
