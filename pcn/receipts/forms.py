@@ -36,9 +36,10 @@ class DrawForm(forms.Form):
         return {"label": data["label"], kind: data["number"]}
 
 
+CHOOSE = _("Choisissez une réponse : Reçu, Pas reçu ou Injoignable.")
+
+
 class AnswerForm(forms.Form):
     sampled = forms.IntegerField(widget=forms.HiddenInput)
-    answer = forms.ChoiceField(choices=Answer.choices,
-                               error_messages={"required": _("Choisissez une réponse : Reçu, Pas reçu ou Injoignable."),
-                                               "invalid_choice": _("Choisissez une réponse : Reçu, Pas reçu ou Injoignable.")})
+    answer = forms.ChoiceField(choices=Answer.choices, error_messages={"required": CHOOSE, "invalid_choice": CHOOSE})
     note = forms.CharField(label=_("Note (sans nom ni téléphone)"), max_length=NOTE_MAX_LENGTH, required=False)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from pcn.receipts import stats
 from pcn.receipts.models import Answer, ReceiptAnswer, ReceiptSample, SampledHousehold, SampleStratum
-from pcn.reports.tables import COUNT, PERCENT, TEXT, Column, Table
+from pcn.reports.tables import COUNT, PERCENT, Column, Table
 
 
 def latest_answer(field: str = "answer") -> Subquery:

@@ -89,12 +89,11 @@ def stratum_households(request, sample_id: int, partner_id: int):
                 errors = error.messages
             else:
                 label = Answer(form.cleaned_data["answer"]).label
-                code = sampled.household.display_code
+                said = {"code": sampled.household.display_code, "answer": label}
                 if created:
-                    messages.success(request, _("%(code)s : « %(answer)s » est noté.") % {"code": code, "answer": label})
+                    messages.success(request, _("%(code)s : « %(answer)s » est noté.") % said)
                 else:
-                    messages.info(request, _("%(code)s : « %(answer)s » était déjà noté.") % {"code": code,
-                                                                                             "answer": label})
+                    messages.info(request, _("%(code)s : « %(answer)s » était déjà noté.") % said)
                 url = reverse("receipt_stratum_households", args=[stratum.sample_id, stratum.partner_id])
                 return redirect(f"{url}#m{sampled.pk}")
     households = selectors.stratum_households(stratum)

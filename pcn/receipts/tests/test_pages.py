@@ -248,3 +248,12 @@ class ReceiptPagesTest(TestCase):
         self.assertTrue(xlsx.content.startswith(b"PK"))
         self.assertIn(".xlsx", xlsx["Content-Disposition"])
         self.assertEqual(self.client.get(self.results_url() + "?download=pdf").status_code, 404)
+
+    def test_a_partners_samples_with_households_left_to_ask_for_its_home_page(self):
+        from pcn.receipts.selectors import partner_strata_to_ask
+
+        [stratum] = partner_strata_to_ask(self.w["partner"])
+        self.assertEqual((stratum.sample, stratum.pending), (self.sample, 10))
+        for s in self.theirs:
+            self.answer(s, Answer.UNREACHABLE, by=self.w["worker_b"])
+        self.assertEqual(partner_strata_to_ask(self.w["partner_b"]), [])
