@@ -57,7 +57,7 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
     current = [s for s in seasons if year is None or s.starts_on.year == year]
     snapshots, pending, missing = {}, [], []
     for season in seasons:
-        snap, busy = snapshot.current_snapshot(season, by=by)
+        snap, busy = snapshot.current_snapshot(season, by=by, inline=False)
         if snap is None:
             missing.append(season)
         else:

@@ -233,13 +233,14 @@ def refresh_pending(season: Season) -> bool:
 REFRESH_TASK = "reports.season_refresh"
 
 
-def current_snapshot(season: Season, *, by) -> tuple[Snapshot | None, bool]:
+def current_snapshot(season: Season, *, by, inline: bool = True) -> tuple[Snapshot | None, bool]:
     """The season's snapshot for a page, and whether a newer one is being prepared. A stale snapshot of a
-    small season is recomputed here; a big season's is queued for the worker (once)."""
+    small season is recomputed here (with `inline`; a page showing many seasons passes False, and only a season
+    never computed is then computed here); a big season's is queued for the worker (once)."""
     snapshot = Snapshot.objects.filter(season=season).first()
     if is_current(snapshot, season):
         return snapshot, False
-    if _small(season, snapshot):
+    if (inline or snapshot is None) and _small(season, snapshot):
         return season_refresh(season), False
     if not refresh_pending(season):
         from pcn.tasks.services import task_enqueue
