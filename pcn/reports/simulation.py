@@ -217,6 +217,50 @@ def ledger_append_bulk(season, specs: list[dict]) -> list[int]:
     return ids
 
 
+def _superuser() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and sql("SELECT current_setting('is_superuser')")[0][0] == "on"
+
+
+@contextmanager
+def checks_deferred_to_load_end():
+    """Inside a transaction, on PostgreSQL as a superuser: the rows written meanwhile skip the row-by-row
+    foreign-key triggers (`session_replication_role = replica`, as pg_restore --disable-triggers loads), which
+    cost more than the COPY itself at millions of rows; `foreign_keys_check` then checks them all at once.
+    Elsewhere the triggers run as usual."""
+    off = _superuser()
+    if off:
+        sql("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        if off:
+            sql("SET LOCAL session_replication_role = DEFAULT")
+
+
+def high_water(models) -> dict:
+    """The largest id of each model's table: `foreign_keys_check` looks at the rows written after."""
+    return {model: sql(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")[0][0] for model in models}
+
+
+def foreign_keys_check(since: dict) -> None:
+    """Every foreign key of the rows written after `since` (high_water's) points to a row, checked set-based:
+    one anti-join per key. Raises AssertionError naming the first dangling key."""
+    from django.db import models as m
+
+    for model, after in since.items():
+        table = model._meta.db_table
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, m.ForeignKey) or not f.db_constraint:
+                continue
+            target = f.related_model._meta.db_table
+            (dangling,), = sql(
+                f"SELECT COUNT(*) FROM {table} t LEFT JOIN {target} r ON r.{f.target_field.column} = t.{f.column} "
+                f"WHERE t.id > %s AND t.{f.column} IS NOT NULL AND r.{f.target_field.column} IS NULL", [after])
+            assert not dangling, f"{dangling} rows of {table} point to no {target} ({f.column})"
+
+
 def last_sequence(season) -> int:
     from pcn.coupons.models import CustodyEvent
 
@@ -324,10 +368,10 @@ class Meter:
         return time.perf_counter() - self.started
 
     def lines(self) -> list[str]:
-        out = [f"{'step':58}{'rows':>12}{'seconds':>10}{'rows/s':>12}"]
+        out = [f"{'step':74}{'rows':>12}{'seconds':>10}{'rows/s':>12}"]
         for label, (rows, seconds) in self.steps.items():
             speed = f"{rows / seconds:>12,.0f}" if rows and seconds > 0 else f"{'':>12}"
-            out.append(f"{label:58}{int(rows):>12,}{seconds:>10.1f}{speed}")
+            out.append(f"{label:74}{int(rows):>12,}{seconds:>10.1f}{speed}")
         return out
 
 
@@ -385,7 +429,7 @@ def plan(scale: float = 1.0, seed: int = 7, today: datetime.date | None = None) 
             share = spec.share * part
             begins = past_start if past else start
             season = SeasonPlan(
-                program=spec, past=past, households=max(4, round(targets["households"] * share)),
+                program=spec, past=past, households=max(2, round(targets["households"] * share)),
                 coupons=round(targets["coupons"] * share), redemptions=round(targets["redemptions"] * share),
                 starts_on=begins, last_day=yesterday,
             )
@@ -701,12 +745,13 @@ def _season(world: ProgramWorld, sp: SeasonPlan, rng: random.Random, meter: Mete
     from django.db import transaction
 
     from pcn.coupons.closeout import season_close
-    from pcn.coupons.models import Colour, CustodyEvent
+    from pcn.coupons.models import Colour, CustodyEvent, CustodyEventRange
     from pcn.coupons.services import coupons_move, series_issue
     from pcn.funding.models import Purpose
     from pcn.funding.services import expense_record, grant_create
-    from pcn.households.models import Household
+    from pcn.households.models import Distribution, Household
     from pcn.households.services import partner_quota_set, public_sale_record
+    from pcn.redemptions.models import Redemption
     from pcn.markets.services import vendor_authorize
     from pcn.programs.entitlements import season_periods
     from pcn.programs.models import CouponClass, Season
@@ -745,7 +790,7 @@ def _season(world: ProgramWorld, sp: SeasonPlan, rng: random.Random, meter: Mete
     for n in range(sp.households):
         partner = partners[n % len(partners)]
         size = rng.choices(SIZES, SIZE_WEIGHTS)[0]
-        waiting = rng.random() < WAITING and n >= len(partners)
+        waiting = n % round(1 / WAITING) == 16  # one in 33 waits for a place
         rows.append((partner, size, _composition(rng, size), waiting))
         if not waiting:
             places[partner.pk] += 1
@@ -787,9 +832,11 @@ def _season(world: ProgramWorld, sp: SeasonPlan, rng: random.Random, meter: Mete
 
     def issue(count, cents, coupon_class, colour, when):
         with meter.step("coupons issued (series_issue)", rows=count), clock(when):
-            return series_issue(season=season, denomination_cents=cents, coupon_class=coupon_class, colour=colour,
+            made = series_issue(season=season, denomination_cents=cents, coupon_class=coupon_class, colour=colour,
                                 valid_from=sp.starts_on, valid_until=sp.valid_until, grant=grant, count=count,
                                 booklet_size=10, by=coordinator)
+        _analyze("coupons_coupon")
+        return made
 
     issue_day = _moment(sp.starts_on - datetime.timedelta(days=21), 10)
     series = [issue(tranche_counts[0], HOUSEHOLD_COUPON, fruit_class, Colour.GREEN, issue_day)]
@@ -880,6 +927,7 @@ def _season(world: ProgramWorld, sp: SeasonPlan, rng: random.Random, meter: Mete
 
     # Week by week: first the services of the week (Monday morning), then what happened during the week.
     mark = last_sequence(season)
+    loaded = high_water([CustodyEvent, CustodyEventRange, Distribution, Redemption])
     rounds, batches_pending = [], []
     second_week = max(0, (tranches[1][0].starts_on - sp.starts_on).days // 7 - 1) if tranches[1] else None
     for week in range(weeks):
@@ -905,12 +953,16 @@ def _season(world: ProgramWorld, sp: SeasonPlan, rng: random.Random, meter: Mete
         if chunk:
             _write_week(world, season, chunk, series, public, cursors, meter)
     assert not events_by_week, "events planned after the season's last day"
-    with meter.step("missed distributions (bulk)", rows=len(missed_rows)), transaction.atomic():
+    with meter.step("missed distributions (bulk)", rows=len(missed_rows)), transaction.atomic(), \
+            checks_deferred_to_load_end():
         distributions_write(
             (h.pk, period.number, h.per_period * HOUSEHOLD_COUPON, 0, "missed", None, "", world.workers[h.partner_id].pk,
              _moment(period.starts_on, 17)) for h, period in missed_rows)
     with meter.step("coupons placed where their last event put them (one UPDATE)") as step:
         step.rows = coupons_place(season, mark, kinds=(CustodyEvent.Kind.DISTRIBUTE, CustodyEvent.Kind.REDEEM))
+    if _superuser():
+        with meter.step("foreign keys of the bulk rows checked (one anti-join each)"):
+            foreign_keys_check(loaded)
 
     # The last evening: a few coupons through redemption_record itself, accepted, and refused attempts.
     evening = _moment(sp.last_day, 18)
@@ -1016,18 +1068,20 @@ def _write_week(world: ProgramWorld, season, chunk, series, public, cursors, met
             by_id=world.vendor_users[vendor.pk].pk, source=CustodyEvent.Source.API, note=vendor.business_name[:300],
             at=at, ranges=[(series_id, number, number)]))
         redeemed.append((series_id, number, vendor, point, at))
-    with meter.step("custody events hashed and written (bulk)", rows=len(specs)), transaction.atomic():
+    with meter.step("custody events hashed and written (bulk)", rows=len(specs)), transaction.atomic(), \
+            checks_deferred_to_load_end():
         Season.objects.select_for_update().get(pk=season.pk)  # the ledger's lock, as every custody move takes
         ids = ledger_append_bulk(season, specs)
     distribution_ids = [i for i, s in zip(ids, specs, strict=True) if s["kind"] == Kind.DISTRIBUTE]
     redemption_ids = [i for i, s in zip(ids, specs, strict=True) if s["kind"] == Kind.REDEEM]
-    with meter.step("distributions (bulk)", rows=len(holders)), transaction.atomic():
+    with meter.step("distributions (bulk)", rows=len(holders)), transaction.atomic(), checks_deferred_to_load_end():
         distributions_write(
             (h.pk, period.number, h.per_period * HOUSEHOLD_COUPON, h.per_period * HOUSEHOLD_COUPON, "given", event_id,
              "", world.workers[h.partner_id].pk, at)
             for (h, period, at), event_id in zip(holders, distribution_ids, strict=True))
     if redeemed:
-        with meter.step("redemptions at the stall (bulk)", rows=len(redeemed)), transaction.atomic():
+        with meter.step("redemptions at the stall (bulk)", rows=len(redeemed)), transaction.atomic(), \
+                checks_deferred_to_load_end():
             found = _coupons(redeemed)
             redemptions_write(
                 (world.program.pk, season.pk, vendor.pk, point.market_id, point.pk, *found[(series_id, number)],
@@ -1060,9 +1114,10 @@ def _coupons(wanted: list[tuple]) -> dict[tuple[int, int], tuple[int, str, int]]
     found = {}
     table = Coupon._meta.db_table
     for series_id, numbers in by_series.items():
-        if connection.vendor == "postgresql":
-            rows = sql(f"SELECT series_id, number, id, code, value_cents FROM {table} "
-                       f"WHERE series_id = %s AND number = ANY(%s)", [series_id, numbers])
+        if connection.vendor == "postgresql":  # a join on the (series, number) index, whatever the statistics
+            rows = sql(f"SELECT c.series_id, c.number, c.id, c.code, c.value_cents "
+                       f"FROM unnest(%s::integer[]) AS wanted(number) "
+                       f"JOIN {table} c ON c.series_id = %s AND c.number = wanted.number", [numbers, series_id])
         else:
             rows = sql(f"SELECT series_id, number, id, code, value_cents FROM {table} "
                        f"WHERE series_id = %s AND number BETWEEN %s AND %s", [series_id, min(numbers), max(numbers)])
@@ -1104,16 +1159,22 @@ def _claims(world: ProgramWorld, season, monday: datetime.datetime, meter: Meter
     """A claims round on a Monday morning: everything taken up to Sunday, one claim per vendor (claims_prepare),
     a couple of lines refused on the first round (claim_line_reject), then every claim approved (claim_approve)."""
     from django.core.exceptions import ValidationError
+    from django.db import transaction
 
-    from pcn.payments.models import ClaimLine
+    from pcn.payments.models import Claim, ClaimLine
     from pcn.payments.services import claim_approve, claim_line_reject, claims_prepare
 
     until = monday.date() - datetime.timedelta(days=1)
+    _analyze("redemptions_redemption", "payments_claimline")  # what autovacuum does after such loads
+    since = high_water([Claim, ClaimLine])
     with meter.step("claim lines (claims_prepare)") as step, clock(monday):
         try:
-            claims = claims_prepare(season=season, by=world.coordinator, until=until)
+            with transaction.atomic(), checks_deferred_to_load_end():  # its lines' keys checked set-based below
+                claims = claims_prepare(season=season, by=world.coordinator, until=until)
         except ValidationError:
             return []
+        if _superuser():
+            foreign_keys_check(since)
         step.rows = ClaimLine.objects.filter(claim__in=claims).count()
     if reject:
         with clock(monday + datetime.timedelta(minutes=10)):
@@ -1153,6 +1214,14 @@ def _pay(world: ProgramWorld, season, claims, when: datetime.datetime, meter: Me
                 batch_mark_paid(batch=batch, by=maker)
 
 
+def _analyze(*tables: str) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        for table in tables:
+            sql(f"ANALYZE {table}")
+
+
 def _vacuum() -> None:
     from django.db import connection
 
@@ -1166,7 +1235,7 @@ def _vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
-def _refresh(seasons, meter: Meter) -> bool:
+def _refresh(seasons, meter: Meter) -> bool | str:
     """The dashboards' facts, recomputed for every season."""
     try:
         from pcn.reports.snapshot import season_refresh
@@ -1174,7 +1243,10 @@ def _refresh(seasons, meter: Meter) -> bool:
         return False
     with meter.step("report facts (season_refresh)", rows=len(seasons)):
         for season in seasons:
-            season_refresh(season)
+            try:
+                season_refresh(season)
+            except Exception as error:  # the data stays: the facts can be computed again later
+                return f"season_refresh({season}) failed: {error!r}"
     return True
 
 

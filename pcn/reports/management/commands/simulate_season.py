@@ -53,8 +53,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         for label, value in result["figures"].items():
             self.stdout.write(f"{label:32}{value:>16,}")
-        if not result["refreshed"]:
+        if result["refreshed"] is False:
             self.stdout.write("Report facts not computed: pcn.reports.snapshot.season_refresh is not there yet.")
+        elif result["refreshed"] is not True:
+            self.stderr.write(f"Report facts not computed: {result['refreshed']}")
         logins = [result["analyst"].username] + [f"{prefix}coordo-…", f"{prefix}tresorier-…-1"]
         self.stdout.write(f"Logins: {', '.join(logins)}"
                           + (" (with the --password given)" if password else " (no password: pass --password)"))
