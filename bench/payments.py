@@ -72,6 +72,9 @@ os.environ["DEBUG"] = ""  # as production runs (DEBUG keeps every query in memor
 
 from issue_coupons import fresh_database  # noqa: E402
 from redeem_online import machine_note  # noqa: E402
+from pcn.reports.simulation import (  # noqa: E402  (the bulk writers the simulation shares)
+    copy_rows, coupons_place, last_sequence, ledger_append_bulk, sql, sql_count,
+)
 
 PARTNERS = 20
 PERIODS = 3  # distributions per household
@@ -126,66 +129,7 @@ def rolled_back():
         pass
 
 
-def sql(query: str, params=None) -> list[tuple]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(query, params or [])
-        return cursor.fetchall() if cursor.description else []
-
-
-def sql_count(query: str, params=None) -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(query, params or [])
-        return cursor.rowcount
-
-
-def copy_rows(table: str, columns: tuple[str, ...], rows) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def new_ids(table: str, n: int) -> list[int]:
-    rows = sql(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])
-    return [r[0] for r in rows]
-
-
 # --- the season --------------------------------------------------------------------------------------------
-
-
-def ledger_append_bulk(season, specs: list[dict]) -> list[int]:
-    """Append events to the season's chain as `event_append` would, in one COPY: each hashed with the ledger's
-    `event_hash` after the previous one. `specs` hold the event's fields and its `ranges`. Returns the ids."""
-    from pcn.coupons.ledger import event_hash
-    from pcn.coupons.models import CustodyEvent, CustodyEventRange
-
-    last = CustodyEvent.objects.filter(season=season).order_by("-sequence").values("sequence", "hash").first()
-    sequence, prev = last["sequence"], last["hash"]
-    ids = new_ids(CustodyEvent._meta.db_table, len(specs))
-    events, ranges = [], []
-    base = dict(from_partner_id=None, to_partner_id=None, from_household_id=None, to_household_id=None, reason="",
-                note="", digest="")
-    for event_id, spec in zip(ids, specs):
-        sequence += 1
-        fields = {**base, **{k: v for k, v in spec.items() if k != "ranges"}}
-        event = SimpleNamespace(season_id=season.pk, sequence=sequence, prev_hash=prev, **fields)
-        event.hash = prev = event_hash(event, spec["ranges"])
-        events.append((event_id, season.pk, sequence, event.kind, event.from_status, event.from_partner_id,
-                       event.to_status, event.to_partner_id, event.from_household_id, event.to_household_id,
-                       event.coupon_count, event.value_cents, event.reason, event.note, event.digest, event.by_id,
-                       event.at, event.source, event.prev_hash, event.hash))
-        ranges.extend((event_id, *r) for r in spec["ranges"])
-    copy_rows(CustodyEvent._meta.db_table, (
-        "id", "season_id", "sequence", "kind", "from_status", "from_partner_id", "to_status", "to_partner_id",
-        "from_household_id", "to_household_id", "coupon_count", "value_cents", "reason", "note", "digest", "by_id",
-        "at", "source", "prev_hash", "hash"), events)
-    copy_rows(CustodyEventRange._meta.db_table, ("event_id", "series_id", "first_number", "last_number"), ranges)
-    return ids
 
 
 def build_season(args) -> dict:
@@ -294,14 +238,13 @@ def build_season(args) -> dict:
     def moment(day: datetime.date, seconds: int = 0) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))) + datetime.timedelta(seconds=seconds)
 
-    specs, moves = [], []  # moves: (series, first, last, step, status, partner, household)
+    specs = []
     for p, partner in enumerate(partners):
         first, last = p * share + 1, p * share + allocated
         specs.append(dict(kind=Kind.ALLOCATE, from_status=CouponStatus.STOCK, to_status=CouponStatus.PARTNER,
                           to_partner_id=partner.pk, coupon_count=allocated, value_cents=allocated * 500,
                           by_id=coordinator.pk, source=web, at=moment(start - datetime.timedelta(days=7), p),
                           ranges=[(families.pk, first, last)]))
-        moves.append((families.pk, first, last, 1, CouponStatus.PARTNER, partner.pk, None))
     sold = public_coupons * 3 // 10
     step = -(-sold // 10)
     for n, first in enumerate(range(1, sold + 1, step)):
@@ -309,7 +252,6 @@ def build_season(args) -> dict:
         specs.append(dict(kind=Kind.SELL, from_status=CouponStatus.STOCK, to_status=CouponStatus.SOLD,
                           coupon_count=last - first + 1, value_cents=(last - first + 1) * 1000, by_id=coordinator.pk,
                           source=web, at=moment(start + datetime.timedelta(days=7 * n)), ranges=[(public.pk, first, last)]))
-        moves.append((public.pk, first, last, 2, CouponStatus.SOLD, None, None))
     given = []
     for period in range(PERIODS):
         for p, partner in enumerate(partners):
@@ -323,7 +265,6 @@ def build_season(args) -> dict:
                     value_cents=PER_PERIOD * 500, by_id=coordinator.pk, source=web,
                     at=moment(start + datetime.timedelta(days=28 * period), k), ranges=[(families.pk, first, last)],
                 ))
-                moves.append((families.pk, first, last, 2, CouponStatus.HOUSEHOLD, None, household.pk))
                 given.append((first, household.pk))
 
     from_households = min(args.redemptions, len(given))
@@ -349,11 +290,11 @@ def build_season(args) -> dict:
             source=CustodyEvent.Source.API, note=vendors[v].business_name[:300], at=at,
             ranges=[(series_id, number, number)],
         ))
-        moves.append((series_id, number, number, 3, CouponStatus.REDEEMED, None, None))
 
     timings["the moves in Python"] = time.perf_counter() - started
     with transaction.atomic():
         started = time.perf_counter()
+        issued_up_to = last_sequence(season)
         event_ids = ledger_append_bulk(season, specs)[-len(chosen):]
         timings[f"{len(specs):,} custody events hashed and COPYed"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -377,20 +318,8 @@ def build_season(args) -> dict:
         timings[f"{len(rows):,} redemptions COPYed"] = time.perf_counter() - started
         started = time.perf_counter()
 
-        sql("CREATE TEMP TABLE bench_moves (series_id bigint, first integer, last integer, step integer, "
-            "status varchar(10), partner_id bigint, household_id bigint) ON COMMIT DROP")
-        copy_rows("bench_moves", ("series_id", "first", "last", "step", "status", "partner_id", "household_id"), moves)
-        sql("SET LOCAL work_mem = '256MB'")  # the DISTINCT ON below sorts every move of every coupon in memory
-        moved = sql_count(f"""
-            UPDATE {Coupon._meta.db_table} c SET status = m.status, partner_id = m.partner_id,
-                household_id = m.household_id
-            FROM (
-                SELECT DISTINCT ON (series_id, number) * FROM (
-                    SELECT series_id, generate_series(first, last) AS number, step, status, partner_id, household_id
-                    FROM bench_moves) expanded
-                ORDER BY series_id, number, step DESC
-            ) m
-            WHERE c.series_id = m.series_id AND c.number = m.number AND c.status = 'stock'""")
+        # Each coupon where the last event naming it put it (one UPDATE, from the ledger just written).
+        moved = coupons_place(season, after_sequence=issued_up_to)
         assert moved == PARTNERS * allocated + sold, moved
     timings[f"{moved:,} coupons moved to their last event's holder (one UPDATE)"] = time.perf_counter() - started
 
