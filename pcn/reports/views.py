@@ -71,7 +71,7 @@ def _link_rows(tables, season: Season) -> None:
             elif table.slug == "marches":
                 row["url"] = reverse("market_detail", args=[pk])
             elif table.slug == "marchands":
-                row["url"] = reverse("vendor_dashboard", args=[pk]) + f"?season={season.pk}"
+                row["url"] = reverse("season_redemptions", args=[season.pk]) + f"?vendor={pk}&outcome=accepted"
 
 
 def _wants_file(request) -> str | None:

@@ -221,3 +221,20 @@ def test_charts_draw_into_a_pdf_without_any_service(w):
     text = pypdfium2.PdfDocument(out.getvalue())[0].get_textpage().get_text_range()
     for label in ("Par semaine" if False else "Remis", "Échangés", "Marché de Donnacona", "10,00"):
         assert label in text
+
+
+def test_figures_link_to_the_rows_behind_them(w):
+    client = client_for(w["coordinator"])
+    season = w["season"]
+    page = client.get(f"/seasons/{season.pk}/dashboard/")
+    vendors = page.context["tables"]["marchands"]
+    row = next(r for r in vendors.rows if r["name"] == "Jardins Bélanger")
+    assert row["url"] in page.content.decode().replace("&amp;", "&")
+    behind = client.get(row["url"])
+    assert behind.status_code == 200
+    # The list behind the 10 $ says the same: two accepted coupons of 5 $.
+    assert "10,00\xa0$" in behind.content.decode()
+    partners = page.context["tables"]["partenaires"]
+    partner_row = next(r for r in partners.rows if r["id"] == w["partner"].pk)
+    households = client.get(partner_row["url"])
+    assert households.status_code == 200 and w["household"].display_code in households.content.decode()
