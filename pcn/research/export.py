@@ -36,6 +36,7 @@ from pcn.payments.formats.csv_remittance import dollars, safe_cell
 from pcn.programs.entitlements import season_periods
 from pcn.programs.models import Season
 from pcn.redemptions.models import Outcome, Redemption, RedemptionCount
+from pcn.research import xlsx
 from pcn.research.suppression import suppression_pattern
 
 # Column kinds, as the dictionary names them.
@@ -80,8 +81,10 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def local_week(moment: datetime.datetime) -> datetime.date:
-    return week_of(timezone.localtime(moment).date())
+def local_week(moment: datetime.datetime, zone=None) -> datetime.date:
+    """The Monday of the week of `moment` in Québec time (pass `zone`, the current time zone, in a loop:
+    looking it up on each row is most of the cost)."""
+    return week_of(moment.astimezone(zone or timezone.get_current_timezone()).date())
 
 
 SIZE_BANDS = ("1", "2", "3", "4", "5+")
@@ -287,9 +290,10 @@ def redemption_rows(season: Season) -> tuple[Dataset, Dataset]:
 
     redemptions = Dataset("redemptions", "Un coupon ou une carte présenté à un marchand.",
                           "One coupon or card presented to a vendor.", REDEMPTION_COLUMNS)
+    zone = timezone.get_current_timezone()
     for taken_at, market, kind, vendor, card, coupon_class, cents, outcome, reason, decision, source in rows:
         redemptions.rows.append([
-            local_week(taken_at), market or "", kind or "", ids[vendor], vendor_kinds[vendor],
+            local_week(taken_at, zone), market or "", kind or "", ids[vendor], vendor_kinds[vendor],
             "card" if card else "coupon", coupon_class or "", cents, outcome, reason, decision or "", source,
         ])
     counted = Dataset("redemption_counts",
@@ -340,8 +344,10 @@ PARTNER = Column("partner", TEXT, "Organisme partenaire ; « (total) » pour la 
                  "Partner organization; « (total) » for the sum over partners.")
 
 
-def aggregate_tables(season: Season, threshold: int, exported: set[int]) -> list[Dataset]:
-    """`exported`: the households in households.csv (see `_table`)."""
+def aggregate_tables(season: Season, threshold: int, exported: set[int], redemptions: Dataset,
+                     counted: Dataset) -> list[Dataset]:
+    """`exported`: the households in households.csv (see `_table`); `redemptions` and `counted`: the rows
+    of redemptions.csv and redemption_counts.csv."""
     households = list(
         Household.objects.filter(season=season).exclude(status=Household.Status.WAITING)
         .select_related("partner").order_by("pk")
@@ -426,26 +432,21 @@ def aggregate_tables(season: Season, threshold: int, exported: set[int]) -> list
         partners, periods, cells, threshold, hidden_part,
     ))
 
+    # From the rows already read (redemptions.csv and redemption_counts.csv), not from the database again.
     cells = defaultdict(lambda: [0, 0])
     markets, weeks = set(), set()
-    accepted = (
-        Redemption.objects.filter(season=season, outcome=Outcome.ACCEPTED)
-        .values_list("taken_at", "market__name", "value_cents")
-    )
-    for taken_at, market, cents in accepted.iterator(chunk_size=5000):
-        key = (market or "", local_week(taken_at))
-        markets.add(key[0])
-        weeks.add(key[1])
-        cells[key][0] += 1
-        cells[key][1] += cents
-    for day, market, number, cents in RedemptionCount.objects.filter(season=season).values_list(
-        "day", "market__name", "count", "value_cents"
-    ):
-        key = (market, week_of(day))
+    for week, market, _kind, _vendor, _vendor_kind, _means, _class, cents, outcome, *_rest in redemptions.rows:
+        if outcome != Outcome.ACCEPTED:
+            continue
         markets.add(market)
-        weeks.add(key[1])
-        cells[key][0] += number
-        cells[key][1] += cents
+        weeks.add(week)
+        cells[(market, week)][0] += 1
+        cells[(market, week)][1] += cents
+    for week, market, _vendor, _vendor_kind, _denomination, number, cents in counted.rows:
+        markets.add(market)
+        weeks.add(week)
+        cells[(market, week)][0] += number
+        cells[(market, week)][1] += cents
     tables.append(_table(
         "agg_redeemed_market_week", "Coupons acceptés (et achats par carte) par marché et semaine, coupons comptés "
         "par valeur compris.", "Accepted coupons (and card purchases) by market and week, coupons counted by value "
@@ -497,41 +498,37 @@ def _cell(column: Column, value) -> str:
     return str(value)
 
 
-def to_csv(dataset: Dataset) -> bytes:
+def written_rows(dataset: Dataset) -> list[list[str]]:
+    """The rows as text, as both the CSV and the workbook write them (computed once for both)."""
+    columns = dataset.columns
+    return [[_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in dataset.rows]
+
+
+def to_csv(dataset: Dataset, rows: list[list[str]] | None = None) -> bytes:
     """UTF-8 with a byte order mark (Excel in French reads the accents), comma-separated, one header line."""
     buffer = io.StringIO(newline="")
     out = csv.writer(buffer, lineterminator="\r\n")
     out.writerow([c.name for c in dataset.columns])
-    for row in dataset.rows:
-        out.writerow([_cell(c, v) for c, v in zip(dataset.columns, row, strict=True)])
+    out.writerows(written_rows(dataset) if rows is None else rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(datasets: list[Dataset]) -> bytes:
-    """One sheet per file, named as the file; amounts as numbers in dollars."""
-    from openpyxl import Workbook
+XLSX_KINDS = {DOLLARS: xlsx.AMOUNT, INTEGER: xlsx.NUMBER, FLAG: xlsx.NUMBER}
 
-    book = Workbook(write_only=True)
+
+def to_xlsx(datasets: list[Dataset], written: dict[str, list[list[str]]] | None = None) -> tuple[bytes, list[str]]:
+    """One sheet per file, named as the file; amounts as numbers in dollars. A table too long for a sheet
+    (over a million rows) is left out: its names are returned, and the notes say it is in the CSV only."""
+    written = written or {}
+    sheets, left_out = [], []
     for dataset in datasets:
-        sheet = book.create_sheet(dataset.name[:31])
-        sheet.append([c.name for c in dataset.columns])
-        for row in dataset.rows:
-            values = []
-            for column, value in zip(dataset.columns, row, strict=True):
-                if value is None:
-                    values.append(None)
-                elif column.kind == DOLLARS:
-                    values.append(value / 100)
-                elif column.kind == WEEK and isinstance(value, datetime.date):
-                    values.append(value.isoformat())
-                elif column.kind == TEXT:
-                    values.append(safe_cell(str(value)))
-                else:
-                    values.append(value)
-            sheet.append(values)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        if len(dataset.rows) >= xlsx.MAX_ROWS:
+            left_out.append(dataset.name)
+            continue
+        rows = written.get(dataset.name) or written_rows(dataset)
+        sheets.append((dataset.name, [c.name for c in dataset.columns],
+                       [XLSX_KINDS.get(c.kind, xlsx.TEXT) for c in dataset.columns], rows))
+    return xlsx.workbook(sheets), left_out
 
 
 def season_export(season: Season, *, threshold: int) -> tuple[str, bytes]:
@@ -540,7 +537,7 @@ def season_export(season: Season, *, threshold: int) -> tuple[str, bytes]:
 
     households, distributions, exported = household_rows(season)
     redemptions, counted = redemption_rows(season)
-    aggregates = aggregate_tables(season, threshold, exported)
+    aggregates = aggregate_tables(season, threshold, exported, redemptions, counted)
     datasets = [households, distributions, redemptions, counted, *aggregates]
     entry = dictionary(datasets)
     facts = {
@@ -549,12 +546,15 @@ def season_export(season: Season, *, threshold: int) -> tuple[str, bytes]:
         "datasets": [entry, *datasets],
     }
     workbook_name = "pcn-recherche.xlsx"
+    written = {dataset.name: written_rows(dataset) for dataset in [entry, *datasets]}
+    book, left_out = to_xlsx([entry, *datasets], written)
+    facts["not_in_workbook"] = left_out
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("LISEZ-MOI.txt", readme_fr(facts, workbook_name).encode("utf-8"))
         archive.writestr("README.txt", readme_en(facts, workbook_name).encode("utf-8"))
         for dataset in [entry, *datasets]:
-            archive.writestr(f"{dataset.name}.csv", to_csv(dataset))
-        archive.writestr(workbook_name, to_xlsx([entry, *datasets]))
+            archive.writestr(f"{dataset.name}.csv", to_csv(dataset, written[dataset.name]))
+        archive.writestr(workbook_name, book)
     name = f"recherche-{slugify(season.program.name)}-{slugify(season.name)}.zip"
     return name, buffer.getvalue()

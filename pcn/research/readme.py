@@ -15,6 +15,15 @@ def _files(facts: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _left_out(facts: dict, lang: str) -> str:
+    names = ", ".join(f"{name}.csv" for name in facts.get("not_in_workbook", []))
+    if not names:
+        return ""
+    if lang == "fr":
+        return f" (sauf {names} : plus d'un million de lignes, trop pour une feuille Excel ; voyez le CSV)"
+    return f" (except {names}: over a million rows, too many for an Excel sheet; see the CSV)"
+
+
 def readme_fr(facts: dict, workbook: str) -> str:
     return f"""EXPORT POUR LA RECHERCHE — DONNÉES DÉPERSONNALISÉES
 Programme : {facts["program"]}
@@ -27,7 +36,7 @@ vous les avez reçues. N'essayez jamais de retrouver un ménage ou une personne.
 
 FICHIERS
 {_files(facts, "fr")}
-- {workbook} : les mêmes tableaux dans un classeur, une feuille par fichier.
+- {workbook} : les mêmes tableaux dans un classeur, une feuille par fichier{_left_out(facts, "fr")}.
 - README.txt : ce texte en anglais.
 
 Chaque colonne de chaque fichier est décrite dans dictionary.csv (nom, type, unité, description en
@@ -100,7 +109,7 @@ Never try to find out who a household or a person is.
 
 FILES
 {_files(facts, "en")}
-- {workbook}: the same tables as one workbook, one sheet per file.
+- {workbook}: the same tables as one workbook, one sheet per file{_left_out(facts, "en")}.
 - LISEZ-MOI.txt: this text in French.
 
 Every column of every file is described in dictionary.csv (name, type, unit, description in French and

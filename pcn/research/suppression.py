@@ -21,7 +21,11 @@ The rule, applied until nothing changes:
    a graph whose nodes are the grid's rows and columns and whose edges are the hidden positions, a hidden
    position is recoverable from the published figures exactly when its edge is a bridge (it lies on no
    cycle). For such an edge, one more position is hidden that closes a cycle through it: the smallest
-   non-zero one between the two sides (a zero one only when no other exists).
+   non-zero one between the two sides. When every such position is a zero (rare), the whole table is
+   hidden.
+
+A zero is never hidden, except in a table hidden whole: a line whose total is shown as 0 gives its cells
+away, and a hidden zero would then give away what it was meant to protect.
 
 At the end, every line has zero or at least two hidden members, and no hidden position can be computed
 from the published ones by any combination of additions and subtractions. What remains known is what the
@@ -138,9 +142,10 @@ def _close_lines(grid, lines, hidden: set[Position], threshold: int) -> bool:
         too_little = margin not in hidden and sum(grid[i][j] for i, j in secret) < threshold
         if not (too_few or too_little):
             continue
-        shown = [p for p in members if p not in hidden]
-        nonzero = [p for p in shown if grid[p[0]][p[1]] > 0]
-        pick = _best(grid, nonzero, line, hidden) or (_smallest(grid, shown) if too_few else None)
+        nonzero = [p for p in members if p not in hidden and grid[p[0]][p[1]] > 0]
+        pick = _best(grid, nonzero, line, hidden)
+        if pick is None and margin not in hidden and grid[margin[0]][margin[1]] > 0:
+            pick = margin  # the other members are zeros (a zero is never hidden: "nobody" is known anyway)
         if pick is not None:
             hidden.add(pick)
             added = True
@@ -161,14 +166,13 @@ def _close_chains(grid, rows: int, columns: int, hidden: set[Position]) -> bool:
         if (i, j) not in hidden
         and ((i in side_rows and j in other_columns) or (i in other_rows and j in side_columns))
     ]
-    pick = _smallest(grid, candidates)
-    if pick is None:  # cannot happen once every line holds 0 or 2+ hidden members; kept safe anyway
-        i, j = bridge
-        pick = _smallest(grid, [(a, b) for a in range(rows + 1) for b in range(columns + 1) if (a, b) not in hidden
-                                and (a == i or b == j)])
-        if pick is None:
-            return False
-    hidden.add(pick)
+    nonzero = [p for p in candidates if grid[p[0]][p[1]] > 0]
+    if nonzero:
+        hidden.add(_smallest(grid, nonzero))
+    else:
+        # Every cell that would close the chain is a zero (rare: about one small table in 20,000). Rather
+        # than hide a zero that other lines may give away, the whole table is hidden.
+        hidden.update((i, j) for i in range(rows + 1) for j in range(columns + 1))
     return True
 
 

@@ -120,6 +120,12 @@ class HandMadeTest(SimpleTestCase):
         self.assertIn((0, 0), pattern.primary)
         self.assertEqual(determined(2, 2, pattern.hidden), set())
 
+    def test_a_table_whose_chain_only_zeros_could_close_is_hidden_whole(self):
+        cells = [[0, 6, 12, 100, 0], [3, 12, 0, 4, 4], [50, 0, 0, 0, 12], [0, 0, 3, 2, 0]]
+        pattern = suppression_pattern(cells, 5)
+        self.assertEqual(len(pattern.hidden), 5 * 6)
+        self.assertEqual(determined(4, 5, pattern.hidden), set())
+
     def test_the_threshold_is_at_least_one(self):
         with self.assertRaises(ValueError):
             suppression_pattern([[1]], 0)
@@ -146,6 +152,9 @@ class PropertyTest(SimpleTestCase):
             for j in range(columns + 1):
                 if 0 < grid[i][j] < threshold:
                     self.assertIn((i, j), pattern.hidden)  # every small count or total is hidden
+        whole = len(pattern.hidden) == (rows + 1) * (columns + 1)
+        if not whole:  # a zero is hidden only when the whole table is (when nothing else closes a chain)
+            self.assertFalse([p for p in pattern.hidden if grid[p[0]][p[1]] == 0])
         for line in lines(rows, columns):
             secret = [p for p in line if p in pattern.hidden]
             self.assertNotEqual(len(secret), 1, f"{line} in {cells}")  # never one hidden cell in a line
