@@ -27,16 +27,16 @@ import operator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, DateField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncWeek
 
-from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, CustodyEventRange
+from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, CustodyEventRange, Series
 from pcn.funding.models import Expense, Grant
-from pcn.households.models import PublicSale
+from pcn.households.models import CardEntry, PublicSale
 from pcn.payments.models import ClaimLine
 from pcn.payments.selectors import paid_lines, payable_redemptions
 from pcn.programs.models import Season
-from pcn.redemptions.models import Redemption, RedemptionCount
+from pcn.redemptions.models import Outcome, Redemption, RedemptionCount
 
 HANDED_OUT = (CustodyEvent.Kind.DISTRIBUTE, CustodyEvent.Kind.SELL)
 HELD = (CouponStatus.HOUSEHOLD, CouponStatus.SOLD)
@@ -155,20 +155,29 @@ class SeasonFunding:
     total: Figures = field(default_factory=Figures)
 
 
-def season_funding(season: Season) -> SeasonFunding:
-    """The season's figures per grant (only what happened in this season; operations are per grant, not per
-    season, and stay on the grant's page), plus a row for series and sales without a grant, and the total."""
+def _season_figures(season: Season, grant: Grant | None = None) -> dict:
+    """The season's figures by grant (only what happened in this season; operations are per grant, not per
+    season). With `grant`, only that grant's coupons, redemptions and sales: the same rule, narrowed."""
     figures: dict = {}
-    _collect(
-        figures,
-        coupons=Coupon.objects.filter(season=season),
-        ranges=CustodyEventRange.objects.filter(event__season=season),
-        lines=paid_lines(season),
-        redemptions=payable_redemptions(season),
-        counts=RedemptionCount.objects.filter(season=season),
-        sales=PublicSale.objects.filter(season=season),
-        expenses=None,
-    )
+    coupons = Coupon.objects.filter(season=season)
+    ranges = CustodyEventRange.objects.filter(event__season=season)
+    lines, redemptions = paid_lines(season), payable_redemptions(season)
+    counts = RedemptionCount.objects.filter(season=season)
+    sales = PublicSale.objects.filter(season=season)
+    if grant is not None:
+        coupons, ranges = coupons.filter(series__grant=grant), ranges.filter(series__grant=grant)
+        lines = lines.filter(redemption__coupon__series__grant=grant)
+        redemptions = redemptions.filter(coupon__series__grant=grant)
+        counts = None  # coupons counted by value have no series, hence no grant
+        sales = sales.filter(grant=grant)
+    _collect(figures, coupons=coupons, ranges=ranges, lines=lines, redemptions=redemptions, counts=counts,
+             sales=sales, expenses=None)
+    return figures
+
+
+def season_funding(season: Season) -> SeasonFunding:
+    """The season's figures per grant, plus a row for series and sales without a grant, and the total."""
+    figures = _season_figures(season)
     grants = {g.pk: g for g in Grant.objects.filter(pk__in=[k for k in figures if k is not None]).order_by()
               .select_related("funder")}
     rows = []
@@ -183,6 +192,38 @@ def season_funding(season: Season) -> SeasonFunding:
         if name != "budget_cents":
             setattr(total, name, sum(getattr(r, name) for r in rows))
     return SeasonFunding(rows=rows, total=total)
+
+
+def grant_seasons(grant: Grant) -> list[tuple[Season, Figures]]:
+    """The grant's figures season by season (the seasons where its series or its public-sale bonuses are),
+    in date order. Budget and operations are the grant's as a whole, not a season's: they stay at 0 here, so
+    the seasons' figures add up to the grant's (`grant_figures`)."""
+    seasons = Season.objects.filter(Q(series__grant=grant) | Q(public_sales__grant=grant)).distinct().order_by(
+        "starts_on", "pk")
+    result = []
+    for season in seasons:
+        row = _season_figures(season, grant).get(grant.pk, Figures())
+        row.grant = grant
+        result.append((season, row))
+    return result
+
+
+def season_other_funding(season: Season, grant: Grant) -> bool:
+    """Whether something other than `grant` pays for what households get in the season: another grant's series
+    or sales, series and sales without a grant, card credits (then the season's reach is not the grant's
+    alone)."""
+    series = Series.objects.filter(season=season).exclude(grant=grant).exclude(status=Series.Status.VOID)
+    sales = PublicSale.objects.filter(season=season).exclude(grant=grant)
+    cards = CardEntry.objects.filter(card__household__season=season, kind=CardEntry.Kind.CREDIT)
+    return series.exists() or sales.exists() or cards.exists()
+
+
+def grant_redeemed_by_week(grant: Grant) -> list[tuple]:
+    """(Monday, value in cents) of the grant's coupons accepted by vendors, week by week (local time)."""
+    rows = (Redemption.objects.filter(coupon__series__grant=grant, outcome=Outcome.ACCEPTED)
+            .values(week=TruncWeek("taken_at", output_field=DateField()))
+            .annotate(v=_sum("value_cents")).order_by("week"))
+    return [(row["week"], row["v"]) for row in rows]
 
 
 # Forecast
