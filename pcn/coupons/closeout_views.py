@@ -1,10 +1,11 @@
-"""The season close-out page: where every coupon ended up, the report as CSV and PDF, and closing the season.
+"""The season close-out page: where every coupon ended up, the report as CSV, XLSX and PDF, and closing the season.
 
 The coordination and the treasury read it; only those who configure the program (coordinator, network
 admin) close the season."""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from pcn.coupons import closeout
 from pcn.lib.money import format_cents
 from pcn.payments.formats.csv_remittance import dollars, safe_cell
 from pcn.programs.access import get_season_for_user
+from pcn.reports.tables import COUNT, MONEY, PERCENT, TEXT, Column, Table, download
 from pcn.tasks.models import Task
 from pcn.tasks.services import task_enqueue
 
@@ -83,47 +85,96 @@ def _filename(season, suffix: str) -> str:
     return f"fermeture-{slugify(season.program.name)}-{slugify(season.name)}.{suffix}"
 
 
+def closeout_tables(report: closeout.Disposition) -> list[Table]:
+    """The report's rows, once, for the CSV and the XLSX: the dispositions (with the check against the value
+    issued, the face values, counted coupons, coupons paid twice, cards and problems), then the unmatched codes.
+    A row's "_short" marks a line the CSV writes with its first two cells only (a problem's sentence)."""
+    season = report.season
+    rows = []
+
+    def add(section, state, *, denomination=None, count=None, value=None, percent=None, short=False):
+        rows.append({"section": section, "state": state, "denomination": denomination, "count": count,
+                     "value": value, "percent": percent, "_short": short})
+
+    for line in report.states:
+        add(_("Disposition"), line.label, count=line.count, value=line.value_cents, percent=line.percent)
+    add(_("Disposition"), _("Total"), count=report.total.count, value=report.total.value_cents)
+    add(_("Disposition"), _("Valeur émise"), count=report.issued.count, value=report.issued.value_cents,
+        percent=Decimal("100.0"))
+    add(_("Vérification"), _("Total = valeur émise") if report.balanced else _("ÉCART"))
+    for d in report.by_denomination:
+        for _key, label, amount in d.cells:
+            if amount.count:
+                add(_("Par valeur"), label, denomination=d.denomination_cents, count=amount.count,
+                    value=amount.value_cents)
+        add(_("Par valeur"), _("Valeur émise"), denomination=d.denomination_cents, count=d.issued.count,
+            value=d.issued.value_cents)
+    if report.counted.count:
+        add(_("Comptés sans code"), _("Échangés, comptés par valeur"), count=report.counted.count,
+            value=report.counted.value_cents)
+    if report.paid_twice.count:
+        add(_("Payés deux fois"), _("Deuxième échange payé (perte inscrite)"), count=report.paid_twice.count,
+            value=report.paid_twice.value_cents)
+    if report.has_cards:
+        add(_("Cartes"), _("Crédits"), value=report.card_credits_cents)
+        add(_("Cartes"), _("Achats"), value=report.card_debits_cents)
+        add(_("Cartes"), _("Solde non dépensé"), value=report.card_balance_cents)
+    for problem in report.problems:
+        add(_("Problème"), safe_cell(problem), short=True)
+    note = (f"{season.program.name} · {season.name} · "
+            + _("Dernier jour d'échange : %(day)s") % {"day": report.deadline.isoformat()})
+    states = Table(
+        title=_("Fermeture de saison"), slug="fermeture", note=note, rows=rows,
+        columns=[Column("section", _("Section")), Column("state", _("État")),
+                 Column("denomination", _("Valeur du coupon"), MONEY), Column("count", _("Coupons"), COUNT),
+                 Column("value", _("Valeur"), MONEY), Column("percent", _("Part de l'émis"), PERCENT)],
+    )
+    unmatched = Table(
+        title=_("Codes jamais émis"), slug="codes-jamais-emis",
+        columns=[Column("section", _("Codes jamais émis")), Column("code", _("Code tapé")),
+                 Column("vendor", _("Marchand")), Column("reason", _("Raison")),
+                 Column("first_at", _("Premier essai")), Column("last_at", _("Dernier essai")),
+                 Column("count", _("Essais"), COUNT)],
+        # Typed codes and names defused here too: the XLSX writer would store "=1+1" as a formula.
+        rows=[{"section": _("Non apparié"), "code": safe_cell(u.code), "vendor": safe_cell(u.vendor),
+               "reason": u.reason,
+               "first_at": timezone.localtime(u.first_at).isoformat(timespec="minutes"),
+               "last_at": timezone.localtime(u.last_at).isoformat(timespec="minutes"), "count": u.count}
+              for u in report.unmatched],
+    )
+    return [states, unmatched]
+
+
+def _csv_cell(column: Column, value) -> str:
+    if value is None:
+        return ""
+    if column.kind == MONEY:
+        return dollars(value)
+    if column.kind == TEXT:
+        return safe_cell(str(value))
+    return str(value)
+
+
 def closeout_csv_bytes(report: closeout.Disposition) -> bytes:
     """The report as CSV: UTF-8 with a byte order mark (Excel in French reads the accents), amounts in
-    decimal dollars with a point, text cells a spreadsheet would run as a formula defused."""
+    decimal dollars with a point, text cells a spreadsheet would run as a formula defused. Its layout predates
+    pcn.reports.tables (a title line, the sections side by side in one grid) and is kept: people's
+    spreadsheets read it."""
     buffer = io.StringIO(newline="")
     out = csv.writer(buffer, lineterminator="\r\n")
     season = report.season
+    states, unmatched = closeout_tables(report)
     out.writerow([_("Fermeture de saison"), safe_cell(season.program.name), safe_cell(season.name)])
     out.writerow([_("Dernier jour d'échange"), report.deadline.isoformat()])
     out.writerow([])
     out.writerow([_("Section"), _("État"), _("Valeur du coupon"), _("Coupons"), _("Valeur ($)"), _("Part de l'émis")])
-    for line in report.states:
-        out.writerow([_("Disposition"), line.label, "", line.count, dollars(line.value_cents), str(line.percent)])
-    out.writerow([_("Disposition"), _("Total"), "", report.total.count, dollars(report.total.value_cents), ""])
-    out.writerow([_("Disposition"), _("Valeur émise"), "", report.issued.count, dollars(report.issued.value_cents),
-                  "100.0"])
-    out.writerow([_("Vérification"), _("Total = valeur émise") if report.balanced else _("ÉCART"), "", "", "", ""])
-    for d in report.by_denomination:
-        value = dollars(d.denomination_cents)
-        for key, label, amount in d.cells:
-            if amount.count:
-                out.writerow([_("Par valeur"), label, value, amount.count, dollars(amount.value_cents), ""])
-        out.writerow([_("Par valeur"), _("Valeur émise"), value, d.issued.count, dollars(d.issued.value_cents), ""])
-    if report.counted.count:
-        out.writerow([_("Comptés sans code"), _("Échangés, comptés par valeur"), "", report.counted.count,
-                      dollars(report.counted.value_cents), ""])
-    if report.paid_twice.count:
-        out.writerow([_("Payés deux fois"), _("Deuxième échange payé (perte inscrite)"), "", report.paid_twice.count,
-                      dollars(report.paid_twice.value_cents), ""])
-    if report.has_cards:
-        out.writerow([_("Cartes"), _("Crédits"), "", "", dollars(report.card_credits_cents), ""])
-        out.writerow([_("Cartes"), _("Achats"), "", "", dollars(report.card_debits_cents), ""])
-        out.writerow([_("Cartes"), _("Solde non dépensé"), "", "", dollars(report.card_balance_cents), ""])
-    for problem in report.problems:
-        out.writerow([_("Problème"), safe_cell(problem)])
+    for row in states.rows:
+        cells = [_csv_cell(c, row[c.key]) for c in states.columns]
+        out.writerow(cells[:2] if row["_short"] else cells)
     out.writerow([])
-    out.writerow([_("Codes jamais émis"), _("Code tapé"), _("Marchand"), _("Raison"), _("Premier essai"),
-                  _("Dernier essai"), _("Essais")])
-    for u in report.unmatched:
-        out.writerow([_("Non apparié"), safe_cell(u.code), safe_cell(u.vendor), u.reason,
-                      timezone.localtime(u.first_at).isoformat(timespec="minutes"),
-                      timezone.localtime(u.last_at).isoformat(timespec="minutes"), u.count])
+    out.writerow([str(c.label) for c in unmatched.columns])
+    for row in unmatched.rows:
+        out.writerow([_csv_cell(c, row[c.key]) for c in unmatched.columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -250,9 +301,18 @@ def season_closeout_pdf(request, season_id: int):
     return response
 
 
+@login_required
+def season_closeout_xlsx(request, season_id: int):
+    season = get_season_for_user(request.user, season_id)
+    response = download(closeout_tables(closeout.season_disposition(season)), "xlsx", "")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(season, "xlsx")}"'
+    return response
+
+
 urlpatterns = [
     path("seasons/<int:season_id>/closeout/", season_closeout, name="season_closeout"),
     path("seasons/<int:season_id>/closeout/close/", season_close, name="season_close"),
     path("seasons/<int:season_id>/closeout.csv", season_closeout_csv, name="season_closeout_csv"),
     path("seasons/<int:season_id>/closeout.pdf", season_closeout_pdf, name="season_closeout_pdf"),
+    path("seasons/<int:season_id>/closeout.xlsx", season_closeout_xlsx, name="season_closeout_xlsx"),
 ]

@@ -101,6 +101,30 @@ class CloseoutPageTest(SeasonWorld):
         self.assertIn("Non apparié,'=1+1,", text)  # a typed code a spreadsheet would run, defused
         self.assertNotIn(",=1+1", text)
 
+    def test_the_xlsx_has_the_csvs_rows_with_numbers(self):
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.treasurers[0])
+        response = self.client.get(self.url("season_closeout_xlsx"))
+        self.assertEqual(response["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertIn('attachment; filename="fermeture-pcn-portneuf-ete-2026.xlsx"', response["Content-Disposition"])
+        book = load_workbook(io.BytesIO(response.content))
+        self.assertEqual(book.sheetnames, ["Fermeture de saison", "Codes jamais émis"])
+        rows = [list(r) for r in book["Fermeture de saison"].iter_rows(values_only=True)]
+        self.assertIn(["Disposition", "Total", None, 35, 225.0, None], rows)
+        self.assertIn(["Disposition", "Valeur émise", None, 35, 225.0, 100.0], rows)
+        self.assertIn(["Disposition", "Échangé et payé", None, 4, 20.0, 8.9], rows)
+        self.assertIn(["Vérification", "Total = valeur émise", None, None, None, None], rows)
+        csv_rows = self.client.get(self.url("season_closeout_csv")).content.decode("utf-8-sig").splitlines()
+        first = csv_rows.index("Section,État,Valeur du coupon,Coupons,Valeur ($),Part de l'émis") + 1
+        body = csv_rows[first:csv_rows.index("", first)]
+        self.assertEqual(len(rows) - 3, len(body))  # title, note, header; then the CSV's rows one for one
+        codes = [list(r) for r in book["Codes jamais émis"].iter_rows(values_only=True)]
+        self.assertIn(["Non apparié", "ZZZZ-ZZZZ-ZZZZ"], [r[:2] for r in codes])
+        self.assertIn("'=1+1", [r[1] for r in codes])  # a typed code stays text, never a formula
+        cells = [c for row in book["Codes jamais émis"].iter_rows() for c in row]
+        self.assertFalse([c.coordinate for c in cells if c.data_type == "f"])
+
     def test_the_pdf_has_the_totals(self):
         self.client.force_login(self.w["coordinator"])
         response = self.client.get(self.url("season_closeout_pdf"))
@@ -118,7 +142,7 @@ class CloseoutPageTest(SeasonWorld):
         worker = make_user("intervenant-x", role=Role.PARTNER_WORKER, program=self.w["program"],
                            organization=self.w["partner"])
         self.client.force_login(worker)
-        for name in ("season_closeout", "season_closeout_csv", "season_closeout_pdf"):
+        for name in ("season_closeout", "season_closeout_csv", "season_closeout_xlsx", "season_closeout_pdf"):
             self.assertEqual(self.client.get(self.url(name)).status_code, 404, name)
 
 
