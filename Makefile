@@ -5,7 +5,8 @@
 #   make test                       the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 #   make test PYTEST_ARGS='-k coupon -x'
 #   make bench                      benchmarks (issuing, redeeming, paying and closing on PostgreSQL, printing,
-#                                   the stall page's transfer), figures side by side with raw
+#                                   the stall page's transfer, the dashboards on a simulated province), figures
+#                                   side by side with raw
 #   make messages                   refresh and compile translations (needs gettext)
 #   make clean                      remove the virtualenv and build leftovers (keeps var/, the demo data)
 
@@ -43,7 +44,9 @@ test: $(STAMP)
 # Benchmarks (not part of the tests): each hot path side by side with the raw library or database doing
 # the same work. Issuing and redeeming need PostgreSQL (DATABASE_URL, default
 # postgres://postgres@127.0.0.1:5432/pcn_bench, dropped and created anew) and pgbench; the stall page's
-# transfer needs Chromium (/usr/bin/chromium).
+# transfer needs Chromium (/usr/bin/chromium). The dashboards' bench fills its own database
+# (postgres://postgres@127.0.0.1:5432/pcn_bench_reports) with `pcn simulate_season` (about 20 minutes on a quiet
+# machine); `python bench/reports.py --reuse` times the pages again on what an earlier run left.
 bench: $(STAMP)
 	$(BIN)/python bench/issue_coupons.py --count 1000000
 	$(BIN)/python bench/print_coupons.py --count 100000 --out "$${TMPDIR:-/tmp}/pcn-bench-coupons.pdf"
@@ -51,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/redeem_sync.py --items 1000
 	$(BIN)/python bench/stall_transfer.py
 	$(BIN)/python bench/payments.py
+	$(BIN)/python bench/reports.py
 
 # For maintainers: French is the source language, so only the English catalogue is generated.
 # Run inside pcn/ so that neither .venv nor var/ is scanned and everything lands in pcn/locale.
