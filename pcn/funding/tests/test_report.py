@@ -118,6 +118,18 @@ class GrantReportTest(TestCase):
         for user in (self.worker, self.other["treasurer"], self.other["coordinator"]):
             self.assertEqual(self.get(user).status_code, 404, user.username)
 
+    def test_a_grant_that_paid_nothing_yet_has_a_short_report(self):
+        from pcn.funding.models import Purpose
+        from pcn.funding.tests.factories import grant
+
+        new = grant(self.w, "Fonds d'automne", self.w["mrc"], amount_cents=123_456, purposes=[Purpose.OPERATIONS])
+        self.client.force_login(self.mrc_viewer)
+        text = pdf_text(self.client.get(reverse("grant_report", args=[new.pk])).content)
+        self.assertIn("Reste du budget 1 234,56 $", text)
+        self.assertIn("Aucune série de coupons ni vente au grand public n'est encore payée par cette subvention.", text)
+        self.assertNotIn("Ménages rejoints", text)
+        self.assertNotIn("par semaine", text)
+
     def test_the_grant_page_links_to_the_report(self):
         self.client.force_login(self.mrc_viewer)
         self.assertContains(self.client.get(reverse("grant_detail", args=[self.w["grant_a"].pk])), self.url())
