@@ -264,7 +264,8 @@ def foreign_keys_check(since: dict) -> None:
 def last_sequence(season) -> int:
     from pcn.coupons.models import CustodyEvent
 
-    return CustodyEvent.objects.filter(season=season).order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    last = CustodyEvent.objects.filter(season=season).order_by("-sequence").values_list("sequence", flat=True).first()
+    return last or 0
 
 
 def coupons_place(season, after_sequence: int = 0, kinds: tuple[str, ...] | None = None) -> int:
@@ -600,7 +601,8 @@ def _program(spec: ProgramSpec, network, the_plan: Plan, rng: random.Random, pre
         for n in range(max(1, min(30, round(largest / 250)))):
             place = spec.places[n % len(spec.places)]
             name = (f"Conseil de bande de {place}" if partner_kind == Organization.Kind.BAND_COUNCIL and n == 0
-                    else f"{PARTNER_NAMES[n % len(PARTNER_NAMES)]} {place}" + (f" {n + 1}" if n >= len(PARTNER_NAMES) else ""))
+                    else f"{PARTNER_NAMES[n % len(PARTNER_NAMES)]} {place}"
+                    + (f" {n + 1}" if n >= len(PARTNER_NAMES) else ""))
             partners.append(organization_save(organization=Organization(
                 program=program, name=name, kind=partner_kind, address=f"{100 + n} rue Principale, {place}",
                 phone=f"418 555-{1000 + n:04d}")))
@@ -626,11 +628,11 @@ def _program(spec: ProgramSpec, network, the_plan: Plan, rng: random.Random, pre
                     market=market, name={"farm_stand": "Kiosque à la ferme", "self_serve": "Kiosque libre-service",
                                          "u_pick": "Autocueillette", "csa_pickup": "Point de chute ASC"}[kind],
                     kind=kind, address=f"{200 + n} rang Saint-Joseph, {place}",
-                    latitude=_degrees(lat + rng.uniform(-0.15, 0.15)), longitude=_degrees(lon + rng.uniform(-0.2, 0.2))),
+                    latitude=_degrees(lat + rng.uniform(-0.15, 0.15)),
+                    longitude=_degrees(lon + rng.uniform(-0.2, 0.2))),
                     hours=[(d, datetime.time(9), datetime.time(18)) for d in range(7)]))
             points_of[market.pk] = points
             step.rows += 1 + len(points)
-        managers = {}
         manager_users = User.objects.bulk_create(
             User(username=f"{prefix}marche-{slug}-{n + 1}", password="!") for n in range(len(markets)))
         Membership.objects.bulk_create(
@@ -660,8 +662,8 @@ def _program(spec: ProgramSpec, network, the_plan: Plan, rng: random.Random, pre
         users = User.objects.bulk_create(
             User(username=f"{prefix}marchand-{slug}-{n + 1}", password="!") for n in range(len(vendors)))
         Membership.objects.bulk_create(
-            Membership(user=u, role=Role.VENDOR, program=program, vendor=v) for u, v in zip(users, vendors, strict=True))
-        workers = {}
+            Membership(user=u, role=Role.VENDOR, program=program, vendor=v)
+            for u, v in zip(users, vendors, strict=True))
         worker_users = User.objects.bulk_create(
             User(username=f"{prefix}organisme-{slug}-{n + 1}", password="!") for n in range(len(partners)))
         Membership.objects.bulk_create(
@@ -956,8 +958,8 @@ def _season(world: ProgramWorld, sp: SeasonPlan, rng: random.Random, meter: Mete
     with meter.step("missed distributions (bulk)", rows=len(missed_rows)), transaction.atomic(), \
             checks_deferred_to_load_end():
         distributions_write(
-            (h.pk, period.number, h.per_period * HOUSEHOLD_COUPON, 0, "missed", None, "", world.workers[h.partner_id].pk,
-             _moment(period.starts_on, 17)) for h, period in missed_rows)
+            (h.pk, period.number, h.per_period * HOUSEHOLD_COUPON, 0, "missed", None, "",
+             world.workers[h.partner_id].pk, _moment(period.starts_on, 17)) for h, period in missed_rows)
     with meter.step("coupons placed where their last event put them (one UPDATE)") as step:
         step.rows = coupons_place(season, mark, kinds=(CustodyEvent.Kind.DISTRIBUTE, CustodyEvent.Kind.REDEEM))
     if _superuser():
@@ -1000,7 +1002,6 @@ def _enrol(world: ProgramWorld, season, rows, sp: SeasonPlan, rng: random.Random
     their three consents; each partner's on its own day."""
     from pcn.households.models import Consent, ConsentPurpose, Household
 
-    created = []
     by_partner = defaultdict(list)
     for row in rows:
         by_partner[row[0].pk].append(row)
@@ -1022,8 +1023,8 @@ def _enrol(world: ProgramWorld, season, rows, sp: SeasonPlan, rng: random.Random
                            enrolled_by=world.workers[partner.pk])
                  for _p, size, composition, waiting in batch], batch_size=2000)
             Consent.objects.bulk_create(
-                [Consent(household=h, purpose=purpose, given=purpose == ConsentPurpose.PARTICIPATION or rng.random() < 0.7,
-                         recorded_by=world.workers[partner.pk])
+                [Consent(household=h, purpose=purpose, recorded_by=world.workers[partner.pk],
+                         given=purpose == ConsentPurpose.PARTICIPATION or rng.random() < 0.7)
                  for h in households for purpose in ConsentPurpose.values], batch_size=5000)
         for row, household in zip(batch, households, strict=True):
             order[id(row)] = household
@@ -1180,7 +1181,8 @@ def _claims(world: ProgramWorld, season, monday: datetime.datetime, meter: Meter
         with clock(monday + datetime.timedelta(minutes=10)):
             for line in ClaimLine.objects.filter(claim__in=claims).order_by("pk")[:2]:
                 claim_line_reject(line=line, reason="Coupon déchiré : le code ne se lit plus.", by=world.coordinator)
-    with meter.step("claims approved (claim_approve)", rows=len(claims)), clock(monday + datetime.timedelta(minutes=15)):
+    approving = clock(monday + datetime.timedelta(minutes=15))
+    with meter.step("claims approved (claim_approve)", rows=len(claims)), approving:
         for claim in claims:
             claim_approve(claim=claim, by=world.coordinator)
     return claims

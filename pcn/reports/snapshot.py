@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from pcn.coupons.closeout import STATES, season_disposition
+from pcn.coupons.closeout import season_disposition
 from pcn.coupons.models import CustodyEvent, CustodyEventRange, Series
 from pcn.households.models import CardEntry, Distribution, Household
 from pcn.payments.models import BatchItem, PaymentBatch

@@ -137,6 +137,11 @@ def to_xlsx(tables: list[Table]) -> bytes:
             width = max([len(str(c.label))] + [len(str(r.get(c.key) or "")) for r in body[:200]])
             sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        # Text stays text: openpyxl would store « =… » as a formula that runs when the file is opened.
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

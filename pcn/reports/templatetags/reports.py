@@ -21,7 +21,7 @@ def cell(row: dict, column):
     if column.kind == DATE and hasattr(value, "isoformat"):
         return date_format(value, "j M Y")
     if column.kind == PERCENT:
-        return _("%(rate)s\u00a0%%") % {"rate": number_format(value, 1)}
+        return _("%(rate)s %%") % {"rate": number_format(value, 1)}
     return value
 
 
@@ -29,4 +29,4 @@ def cell(row: dict, column):
 def percent(value):
     if value is None:
         return "—"
-    return _("%(rate)s\u00a0%%") % {"rate": number_format(value, 1)}
+    return _("%(rate)s %%") % {"rate": number_format(value, 1)}
