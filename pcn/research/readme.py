@@ -78,6 +78,8 @@ ligne, par colonne et le total général.
    en combinant plusieurs lignes et colonnes (on cache au besoin une cellule de plus pour fermer la chaîne).
    La cellule ajoutée est la plus petite non nulle qui protège le plus de lignes à la fois.
 3. Dans un tableau qui donne un nombre et un montant, le montant est caché partout où le nombre l'est.
+4. Un zéro n'est jamais caché, sauf dans un tableau caché en entier : cela arrive, rarement, quand seules des
+   cellules nulles pourraient encore protéger une cellule cachée.
 Une cellule cachée n'est donc pas forcément petite : elle peut avoir été cachée pour en protéger une autre.
 
 CE QUI A ÉTÉ RETIRÉ, ET POURQUOI
@@ -148,6 +150,8 @@ totals and grand total.
    cell is suppressed where needed to close the chain). The cell added is the smallest non-zero one that
    protects the most lines at once.
 3. In a table giving a count and an amount, the amount is suppressed wherever the count is.
+4. A zero is never suppressed, except in a table suppressed whole: this happens, rarely, when only zero cells
+   could still protect a suppressed cell.
 A suppressed cell is therefore not necessarily small: it may have been hidden to protect another one.
 
 WHAT WAS REMOVED, AND WHY

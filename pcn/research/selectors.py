@@ -49,3 +49,21 @@ def researcher_programs(user) -> list[SharedProgram]:
         found.append(SharedProgram(program=program, sharing=sharing,
                                    seasons=list(program.seasons.order_by("-starts_on"))))
     return found
+
+
+def export_size(season: Season) -> int:
+    """How many rows the season's export holds, about (what decides whether it is built in the background)."""
+    from pcn.households.models import Household
+    from pcn.redemptions.models import Redemption, RedemptionCount
+
+    return (Redemption.objects.filter(season=season).count() + RedemptionCount.objects.filter(season=season).count()
+            + Household.objects.filter(season=season).count())
+
+
+def prepared_exports(season: Season, user):
+    """This person's exports of the season prepared in the background, the latest first."""
+    from pcn.research.tasks import EXPORT_TASK
+    from pcn.tasks.models import Task
+
+    return Task.objects.filter(program=season.program, name=EXPORT_TASK, kwargs__season_id=season.pk,
+                               kwargs__by_id=user.pk).order_by("-created_at", "-pk")[:5]

@@ -45,7 +45,37 @@ def research_sharing_decide(
     )
     sharing.full_clean()
     sharing.save()
+    if not shared:
+        _delete_prepared_exports(program)
     return sharing
+
+
+def _delete_prepared_exports(program: Program) -> None:
+    """Withdrawing the sharing deletes the exports prepared in the background and not yet taken: no one
+    downloads them afterwards. (What was already downloaded cannot be taken back; the page says so.)"""
+    from pcn.research.tasks import EXPORT_TASK
+    from pcn.tasks.models import Task
+
+    for task in Task.objects.filter(program=program, name=EXPORT_TASK).exclude(result_file=""):
+        task.result_file.delete(save=False)
+        Task.objects.filter(pk=task.pk).update(result_file="", result_name="")
+
+
+def research_export_enqueue(*, season: Season, by):
+    """Queue the season's export for the worker, or return the one this person already has under way."""
+    from pcn.research.tasks import EXPORT_TASK
+    from pcn.tasks.models import Task
+    from pcn.tasks.services import task_enqueue
+
+    kwargs = {"season_id": season.pk, "by_id": by.pk}
+    pending = Task.objects.filter(
+        program=season.program, name=EXPORT_TASK, kwargs__season_id=season.pk, kwargs__by_id=by.pk,
+        status__in=[Task.Status.QUEUED, Task.Status.RUNNING],
+    ).first()
+    if pending is not None:
+        return pending
+    return task_enqueue(program=season.program, name=EXPORT_TASK, kwargs=kwargs, by=by,
+                        label=_("Export pour la recherche : %(season)s") % {"season": season.name})
 
 
 def research_download_record(*, season: Season, sharing: ResearchSharing, by) -> ResearchDownload:

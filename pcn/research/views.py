@@ -3,7 +3,7 @@ and the download of a season's export (a ZIP built in memory, see pcn.research.e
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -47,13 +47,28 @@ def research_home(request):
     return render(request, "research/home.html", {"shared": selectors.researcher_programs(request.user)})
 
 
-@require_safe
+# Above this many rows a season's export is prepared in the background (a city's season: hundreds of
+# thousands of redemptions take longer than a web request may last).
+DIRECT_LIMIT = 100_000
+
+
 @login_required
 def research_export(request, season_id: int):
+    """The season's export: downloaded at once when the season is small; else a page that prepares it in the
+    background (POST), then pcn.tasks' page shows the progress and gives the file."""
     season, sharing = get_research_season_for_user(request.user, season_id)
+    if request.method == "POST":
+        task = services.research_export_enqueue(season=season, by=request.user)
+        return redirect("task_detail", task.pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    if selectors.export_size(season) > DIRECT_LIMIT:
+        return render_program_page(request, "research/prepare.html", season.program, {
+            "season": season, "prepared": selectors.prepared_exports(season, request.user),
+        })
     name, content = season_export(season, threshold=sharing.threshold)
     services.research_download_record(season=season, sharing=sharing, by=request.user)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
