@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "pcn.reports",
     "pcn.research",
     "pcn.receipts",
+    "pcn.toolbox",
+    "pcn.imports",
     "pcn.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("pcn.reports.urls")),
     path("", include("pcn.research.urls")),
     path("", include("pcn.receipts.urls")),
+    path("", include("pcn.toolbox.urls")),
+    path("", include("pcn.imports.urls")),
     path("api/v1/", include("pcn.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
