@@ -34,8 +34,8 @@ class SharingForm(forms.Form):
         self.indigenous = program.kind == Program.Kind.INDIGENOUS_COMMUNITY
         if self.indigenous:
             self.fields["note"].label = _("Qui a donné l'accord du conseil de bande, et quand")
-            self.fields["note"].help_text = _("Par exemple « Résolution du conseil du 3 mars 2026, "
-                                              "chef Marie Wabanonik ». Obligatoire pour partager.")
+            self.fields["note"].help_text = _("Par exemple « Résolution du conseil de bande du 3 mars 2026 ». "
+                                              "Obligatoire pour partager.")
         else:
             del self.fields["community_signoff"]
 
