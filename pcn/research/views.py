@@ -49,7 +49,7 @@ def research_home(request):
 
 # Above this many rows a season's export is prepared in the background (a city's season: hundreds of
 # thousands of redemptions take longer than a web request may last).
-DIRECT_LIMIT = 100_000
+DIRECT_LIMIT = 50_000
 
 
 @login_required
