@@ -45,7 +45,7 @@ test: $(STAMP)
 # the same work. Issuing and redeeming need PostgreSQL (DATABASE_URL, default
 # postgres://postgres@127.0.0.1:5432/pcn_bench, dropped and created anew) and pgbench; the stall page's
 # transfer needs Chromium (/usr/bin/chromium). The dashboards' bench fills its own database
-# (postgres://postgres@127.0.0.1:5432/pcn_bench_reports) with `pcn simulate_season` (about 20 minutes on a quiet
+# (postgres://postgres@127.0.0.1:5432/pcn_bench_reports) with `pcn simulate_season` (over an hour on a busy 2-core
 # machine); `python bench/reports.py --reuse` times the pages again on what an earlier run left.
 bench: $(STAMP)
 	$(BIN)/python bench/issue_coupons.py --count 1000000
