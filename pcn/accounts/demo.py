@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from pcn.accounts.demo_summer import seed_summer
 from pcn.accounts.models import Membership, Role
 from pcn.coupons import codes
 from pcn.coupons.models import Colour, Coupon, CouponStatus, CustodyEvent
@@ -668,11 +670,27 @@ def _seed_user(spec: LoginSpec):
         },
         save=lambda u: (u.save(), u)[1],  # full_clean would reject the still empty password of a new user
     )
-    # Re-hashing on every run would change the row; reset only a password that was changed.
-    if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return user
+
+
+def _seed_passwords(users) -> None:
+    """Give every demo login the demo password. Re-hashing on every run would change the rows: only a password
+    that was changed is reset. Hashing takes a good part of a second with the default hasher, so it is done
+    once: the logins share that one hash (the password is public anyway), and a login whose stored hash is
+    one already checked needs no check of its own."""
+    known: set[str] = set()  # stored hashes that match DEMO_PASSWORD
+    shared = ""
+    for user in users:
+        if user.password in known:
+            continue
+        # A new login has no password yet: checking one would hash anyway (Django's guard against timing attacks).
+        if user.password and user.has_usable_password() and user.check_password(DEMO_PASSWORD):
+            known.add(user.password)
+            continue
+        shared = shared or next(iter(known), "") or make_password(DEMO_PASSWORD)
+        known.add(shared)
+        user.password = shared
+        user.save(update_fields=["password"])
 
 
 def _seed_program(network: Network, spec: ProgramSpec, users: dict) -> Program:
@@ -855,6 +873,7 @@ def demo_seed() -> list[Login]:
     """
     network = _upsert(Network, lookup={"name": NETWORK_NAME}, values={})
     users = {spec.username: _seed_user(spec) for spec in LOGINS}
+    _seed_passwords(users.values())
     programs = {spec.name: _seed_program(network, spec, users) for spec in PROGRAMS}
     _seed_governance(programs[PORTNEUF.name], users["coordo"])
     _seed_coupons(programs, users)
@@ -863,7 +882,18 @@ def demo_seed() -> list[Login]:
         _seed_membership(spec, users[spec.username], network, programs)
     _seed_circulation(programs, users)
     _seed_payments(programs, users)
+    seed_summer(programs, users)
+    _refresh_dashboards(programs)
     return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
+
+
+def _refresh_dashboards(programs: dict[str, Program]) -> None:
+    """Compute every season's dashboard figures now, so that the first visit does not wait for them."""
+    from pcn.reports.snapshot import season_refresh
+
+    for program in programs.values():
+        for season in program.seasons.order_by("starts_on"):
+            season_refresh(season)
 
 
 # Quotas for every partner of these seasons, and a few households (sizes and ages only: never an identity),

@@ -1,5 +1,6 @@
 import datetime
 import re
+from collections import defaultdict
 from io import StringIO
 from unittest import mock
 
@@ -9,20 +10,33 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import TestCase, override_settings
 
+from django.db.models import Max, Min
+from django.urls import reverse
+from django.utils import timezone
+
 from pcn.accounts.demo import DEMO_PASSWORD, NETWORK_NAME
 from pcn.accounts.models import Membership, Role
 from pcn.coupons import codes
+from pcn.coupons.closeout import season_disposition
 from pcn.coupons.ledger import season_verify
 from pcn.coupons.models import Coupon, CouponStatus, CustodyEvent, Series
 from pcn.governance.models import Agreement, Decision
-from pcn.households.models import Distribution, PublicSale
+from pcn.households.models import Distribution, Household, PublicSale
 from pcn.markets.models import SalePoint, Vendor, VendorAuthorization
 from pcn.markets.selectors import opening_hours_lines
 from pcn.programs.choices import SalePointKind
 from pcn.programs.entitlements import entitlement_per_period_cents
 from pcn.programs.models import Organization, Program, Season
 from pcn.redemptions.models import Device, Outcome, Reason, Redemption, ReviewDecision, Source
+from pcn.payments.models import ClaimLine, PaymentBatch
+from pcn.payments.selectors import season_payment_totals
+from pcn.payments.services import batch_totals
+from pcn.receipts.models import Answer, ReceiptSample
 from pcn.redemptions.services import device_link, redemption_record
+from pcn.reports.models import Snapshot
+from pcn.reports.selectors import season_dashboard
+from pcn.reports.snapshot import is_current
+from pcn.research.models import ResearchSharing
 
 # The demo hashes twelve passwords per run; the default hasher would make these tests take a minute.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -64,7 +78,8 @@ def printed_logins(output: str) -> list[tuple[str, str, str]]:
 def snapshot() -> dict[str, list[dict]]:
     """Every row the demo may write, field by field (many-to-many tables and users included)."""
     models = [get_user_model()]
-    for label in ("accounts", "programs", "markets", "governance", "coupons", "households", "redemptions"):
+    for label in ("accounts", "programs", "markets", "governance", "coupons", "households", "redemptions", "payments",
+                  "funding", "receipts", "research"):
         models += apps.get_app_config(label).get_models(include_auto_created=True)
     return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in models}
 
@@ -242,6 +257,10 @@ class SeedDemoTests(TestCase):
             for s in Series.objects.select_related("season__program", "coupon_class")
         }
         self.assertEqual(issued, {
+            # Last summer's, in booklets of 10: tens for fruits and vegetables and for all foods, fives.
+            ("PCN Portneuf", "Été 2026", 1000, "Fruits et légumes", 1100, 10),
+            ("PCN Portneuf", "Été 2026", 1000, "Tous les aliments admissibles", 900, 10),
+            ("PCN Portneuf", "Été 2026", 500, "Tous les aliments admissibles", 450, 10),
             ("PCN Portneuf", "Été 2027", 500, "Fruits et légumes", 600, 12),
             ("PCN Portneuf", "Été 2027", 1000, "Tous les aliments admissibles", 300, None),
             ("PCN Ville de Québec", "Hiver 2026-2027", 200, "Tous les aliments admissibles", 400, 20),
@@ -263,7 +282,8 @@ class SeedDemoTests(TestCase):
         worker = Membership.objects.get(user__username="intervenant")
         self.assertTrue(Coupon.objects.filter(partner=worker.organization).exists())
         self.assertEqual(
-            set(CustodyEvent.objects.filter(season__program__name="PCN Portneuf").values_list("kind", flat=True)),
+            set(CustodyEvent.objects.filter(season__program__name="PCN Portneuf", season__name="Été 2027")
+                .values_list("kind", flat=True)),
             {CustodyEvent.Kind.ISSUE, CustodyEvent.Kind.ALLOCATE},
         )
 
@@ -271,10 +291,15 @@ class SeedDemoTests(TestCase):
         out = StringIO()
         call_command("verify_ledger", stdout=out, stderr=StringIO())
         self.assertIn("Ledger verified", out.getvalue())
+        self.assertIn("PCN Portneuf · Été 2026: OK", out.getvalue())
+        written = dict(CustodyEvent.objects.values_list("kind").annotate(n=Count("id")).order_by())
         seed()
         call_command("verify_ledger", stdout=StringIO(), stderr=StringIO())  # raises CommandError if not
-        kinds = dict(CustodyEvent.objects.values_list("kind").annotate(n=Count("id")).order_by())
-        self.assertEqual(kinds, {  # no more than the first run wrote
+        self.assertEqual(dict(CustodyEvent.objects.values_list("kind").annotate(n=Count("id")).order_by()),
+                         written)  # no more than the first run wrote
+        kinds = dict(CustodyEvent.objects.exclude(season__name="Été 2026").values_list("kind")
+                     .annotate(n=Count("id")).order_by())
+        self.assertEqual(kinds, {
             CustodyEvent.Kind.ISSUE: 3,
             CustodyEvent.Kind.ALLOCATE: 4,
             CustodyEvent.Kind.DISTRIBUTE: 2,  # to a household of Limoilou and one of Saint-Roch
@@ -306,7 +331,8 @@ class SeedDemoTests(TestCase):
             r.nonce: (r.vendor.business_name, r.source, r.device.name if r.device else r.recorded_by.username,
                       r.sale_point.name if r.sale_point else None, r.coupon.number if r.coupon else None,
                       r.outcome, r.reason)
-            for r in Redemption.objects.select_related("vendor", "device", "recorded_by", "sale_point", "coupon")
+            for r in Redemption.objects.filter(program__name="PCN Ville de Québec")
+            .select_related("vendor", "device", "recorded_by", "sale_point", "coupon")
         }
         farm, bakery, manager = "Ferme des Grands Vents", "Boulangerie du Faubourg", "gestionnaire-quebec"
         farm_phone, bakery_phone = "Téléphone d'Émilie", "Téléphone de la boulangerie"
@@ -331,21 +357,23 @@ class SeedDemoTests(TestCase):
             "demo-qc-16": ("Verger Bel-Automne", Source.MARKET, manager, hall, 381, ok, ""),
             "demo-qc-17": ("Verger Bel-Automne", Source.MARKET, manager, hall, 382, ok, ""),
         })
-        self.assertEqual({r.program.name for r in Redemption.objects.all()}, {"PCN Ville de Québec"})
+        self.assertEqual({r.program.name for r in Redemption.objects.all()}, {"PCN Ville de Québec", "PCN Portneuf"})
+        self.assertEqual({r.season.name for r in Redemption.objects.filter(program__name="PCN Portneuf")}, {"Été 2026"})
         # Taken at a time the sale points were open: no alert comes from the demo's own data.
         self.assertFalse(Redemption.objects.filter(outside_hours=True).exists())
 
         # The refusal and the conflict name the redemption that came first; only the conflict awaits a decision.
         twice = Redemption.objects.get(nonce="demo-qc-14")
         self.assertEqual(twice.conflicts_with.nonce, "demo-qc-07")
-        conflict = Redemption.objects.awaiting_review().get()
+        conflict = Redemption.objects.awaiting_review().get()  # Portneuf's summer had none left
         self.assertEqual(conflict.nonce, "demo-qc-05")
         self.assertEqual(conflict.conflicts_with.nonce, "demo-qc-03")
         self.assertNotEqual(conflict.device, conflict.conflicts_with.device)
         self.assertFalse(ReviewDecision.objects.exists())  # left for the coordination to decide
         # The phones are stand-ins: linked, not revoked, their keys not kept.
         self.assertEqual(set(Device.objects.active().values_list("vendor__business_name", "name")),
-                         {(farm, farm_phone), (bakery, bakery_phone)})
+                         {(farm, farm_phone), (bakery, bakery_phone),
+                          ("Les Jardins de la Sainte-Anne", "Téléphone d'Annie")})  # Portneuf's, since last summer
 
     def test_the_ledger_of_quebecs_running_season_has_no_problem(self):
         winter = Season.objects.get(program__name="PCN Ville de Québec", name="Hiver 2026-2027")
@@ -377,6 +405,114 @@ class SeedDemoTests(TestCase):
         # Used now: the next run prints others.
         self.assertEqual(set(printed_codes(seed())) & set(printed), set())
 
+    # Portneuf's summer 2026: a whole past season, for the dashboards.
+
+    def summer(self) -> Season:
+        return Season.objects.get(program__name="PCN Portneuf", name="Été 2026")
+
+    def test_portneufs_last_summer_is_closed_every_coupon_accounted_for_and_its_ledger_intact(self):
+        summer = self.summer()
+        self.assertEqual(timezone.localdate(summer.closed_at), datetime.date(2026, 9, 18))
+        report = season_disposition(summer)
+        self.assertTrue(report.balanced)
+        values = {line.key: line.value_cents for line in report.states}
+        # Nothing left in anyone's hands: what households kept expired, partners brought back what they had left.
+        self.assertEqual([values[k] for k in ("partner", "household", "sold", "redeemed_unpaid")], [0, 0, 0, 0])
+        self.assertEqual(values["void"], 10 * 500)  # the lost booklet of 5 $ coupons
+        self.assertEqual(values["redeemed_refused"], 1000)  # the torn coupon whose claim line was rejected
+        self.assertGreater(values["expired"], 0)
+        self.assertGreater(values["stock"], 0)
+        self.assertEqual(sum(values.values()), report.issued.value_cents)
+        self.assertEqual(season_verify(summer), [])
+
+    def test_portneufs_last_summer_dashboard_shows_households_reached_and_vendors_paid(self):
+        summer = self.summer()
+        board = season_dashboard(summer)
+        self.assertGreater(board.total.reached, 30)
+        self.assertGreater(board.total.paid_cents, 0)
+        self.assertEqual(board.total.paid_cents, season_payment_totals(summer)["paid"])
+        self.assertTrue(70 <= board.rate <= 86, board.rate)  # as the pilots measured (FACTS.md)
+        self.assertEqual(board.total.handed_out_cents + board.total.sold_cents,
+                         sum(d.given_cents for d in Distribution.objects.filter(household__season=summer))
+                         + sum(p.face_value_cents for p in PublicSale.objects.filter(season=summer)))
+        # Every week from the first hand-out to the coupons' last valid day has coupons spent; nothing before.
+        spent = [week for week, sums in board.by_week.items() if sums.redeemed_cents]
+        first, last = datetime.date(2026, 6, 8), datetime.date(2026, 9, 7)  # Mondays of June 13 and September 12
+        self.assertEqual(spent, [first + datetime.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)])
+        # The coordination sees it so on the page.
+        self.client.force_login(get_user_model().objects.get(username="coordo"))
+        page = self.client.get(reverse("season_dashboard", args=[summer.pk]))
+        self.assertContains(page, f"<strong>{board.total.reached}</strong> ménages rejoints", html=False)
+
+    def test_portneufs_last_summer_happened_in_summer(self):
+        summer = self.summer()
+        events = CustodyEvent.objects.filter(season=summer).aggregate(first=Min("at"), last=Max("at"))
+        self.assertEqual((timezone.localdate(events["first"]), timezone.localdate(events["last"])),
+                         (datetime.date(2026, 6, 8), datetime.date(2026, 9, 18)))  # issued; closed
+        taken = Redemption.objects.filter(season=summer).aggregate(first=Min("taken_at"), last=Max("taken_at"))
+        self.assertEqual((timezone.localdate(taken["first"]), timezone.localdate(taken["last"])),
+                         (datetime.date(2026, 6, 13), datetime.date(2026, 9, 13)))  # the 13th: refused, expired
+        self.assertFalse(Redemption.objects.filter(season=summer, outcome=Outcome.ACCEPTED,
+                                                   taken_at__date__gt=datetime.date(2026, 9, 12)).exists())
+        paid = PaymentBatch.objects.filter(season=summer).values_list("paid_at", flat=True)
+        self.assertEqual({timezone.localdate(at) for at in paid},  # every other Thursday, the last one after the end
+                         {datetime.date(2026, m, d) for m, d in ((7, 2), (7, 16), (7, 30), (8, 13), (8, 27), (9, 17))})
+
+    def test_portneufs_last_summer_households_got_their_weekly_amounts_some_weeks_missed(self):
+        summer = self.summer()
+        households = Household.objects.filter(season=summer)
+        self.assertEqual(dict(households.values_list("status").annotate(n=Count("id")).order_by()),
+                         {Household.Status.ACTIVE: 40, Household.Status.WAITING: 2, Household.Status.LEFT: 1})
+        self.assertEqual(set(households.values_list("partner__name", flat=True)),
+                         {"Entraide alimentaire de Saint-Raymond", "Maison de la famille de Portneuf"})
+        self.assertEqual(set(households.values_list("size", flat=True)), {1, 2, 3, 4, 5, 6, 7})
+        self.assertGreaterEqual(households.filter(size=1, age_65_plus=1).count(), 4)  # seniors living alone
+        self.assertGreaterEqual(households.filter(age_0_5__gt=0).count(), 15)  # families with young children
+        given = Distribution.objects.filter(household__season=summer).select_related("household")
+        self.assertEqual({d.status for d in given}, {Distribution.Status.GIVEN, Distribution.Status.MISSED})
+        for d in given:
+            with self.subTest(household=d.household.code, period=d.period_number):
+                due = entitlement_per_period_cents(season=summer, household_size=d.household.size)
+                self.assertEqual((d.due_cents, d.given_cents),
+                                 (due, due if d.status == Distribution.Status.GIVEN else 0))
+        missed = given.filter(status=Distribution.Status.MISSED).count()
+        self.assertTrue(0.05 < missed / len(given) < 0.15, missed)
+        # The household that moved away got coupons until July; the first one waiting got its place then.
+        left = households.get(status=Household.Status.LEFT)
+        self.assertEqual(max(d.period_number for d in given if d.household_id == left.pk), 5)
+        periods = defaultdict(list)
+        for d in given:
+            periods[d.household_id].append(d.period_number)
+        self.assertEqual([sorted(p) for p in periods.values() if min(p) == 6], [list(range(6, 13))])
+
+    def test_portneufs_last_summer_sales_refusals_claims_and_checks(self):
+        summer = self.summer()
+        for sale in PublicSale.objects.filter(season=summer):
+            with self.subTest(sale=sale.pk):
+                self.assertEqual(sale.price_paid_cents * 3, sale.face_value_cents * 2)  # 20 $ for 30 $
+        self.assertEqual(
+            set(Redemption.objects.filter(season=summer).exclude(outcome=Outcome.ACCEPTED)
+                .values_list("reason", flat=True)),
+            {Reason.ALREADY_REDEEMED, Reason.VENDOR_NOT_AUTHORIZED, Reason.CLASS_NOT_SOLD, Reason.UNKNOWN, Reason.VOID,
+             Reason.EXPIRED},
+        )
+        (rejected,) = ClaimLine.objects.filter(claim__season=summer, rejected_at__isnull=False)
+        self.assertIn("déchiré", rejected.rejected_reason)
+        batches = PaymentBatch.objects.filter(season=summer)
+        self.assertTrue(batches and all(b.paid_at and b.approved_by_id != b.created_by_id for b in batches))
+        self.assertEqual(sum(batch_totals(b)["cents"] for b in batches), season_payment_totals(summer)["paid"])
+        # A receipt check mid-season: five households asked per partner, all answered.
+        (sample,) = ReceiptSample.objects.filter(season=summer)
+        answers = [h.answers.get().answer for h in sample.households.all()]
+        self.assertEqual(sorted(answers), [Answer.RECEIVED] * 9 + [Answer.UNREACHABLE])
+        # Portneuf shares its data with research (its researcher's export has something to show).
+        self.assertTrue(ResearchSharing.objects.filter(program=summer.program).latest_first().first().shared)
+
+    def test_every_seasons_dashboard_is_computed_when_the_demo_is_seeded(self):
+        for season in Season.objects.all():
+            with self.subTest(season=str(season)), at_demo_time():
+                self.assertTrue(is_current(Snapshot.objects.filter(season=season).first(), season))
+
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class SeedDemoSafetyTests(TestCase):
@@ -389,5 +525,7 @@ class SeedDemoSafetyTests(TestCase):
 
     @override_settings(DEBUG=False)
     def test_it_runs_when_debug_is_off_if_forced(self):
-        seed("--force")
+        with mock.patch("pcn.accounts.demo.seed_summer") as summer:  # the whole season is SeedDemoTests' (slow)
+            seed("--force")
+        summer.assert_called_once()
         self.assertIsNotNone(authenticate(username="admin", password=DEMO_PASSWORD))
