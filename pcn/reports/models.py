@@ -14,7 +14,7 @@ class Measure(models.TextChoices):
 
     ISSUED = "issued"  # coupons issued, by class (week of issue)
     ALLOCATED = "allocated"  # coupons given to a partner, by partner and class
-    DISTRIBUTED = "distributed"  # coupons handed to households, by partner (who handed them) and class
+    DISTRIBUTED = "distributed"  # coupons handed to households, by the household's partner (today) and class
     SOLD = "sold"  # coupons sold to the public, by seller (partner or none) and class
     RETURNED = "returned"  # coupons a partner gave back to the stock
     VOIDED = "voided"  # coupons voided (lost, stolen, destroyed, misprinted), by class
@@ -26,8 +26,8 @@ class Measure(models.TextChoices):
     AGE_6_17 = "age_6_17"
     AGE_18_64 = "age_18_64"
     AGE_65_PLUS = "age_65_plus"
-    REDEEMED = "redeemed"  # coupons taken by vendors (accepted), by market, vendor and class
-    REDEEMED_FROM = "redeemed_from"  # the same coupons, by the partner whose household spent them
+    REDEEMED = "redeemed"  # coupons taken by vendors (accepted, or paid both after review), by market, vendor, class
+    REDEEMED_FROM = "redeemed_from"  # the same coupons, by the spending household's partner (today); none when sold
     CARD_SPENT = "card_spent"  # card purchases accepted, by market and vendor (count: purchases)
     CARD_SPENT_FROM = "card_spent_from"  # the same, by the card holder's partner
     COUNTED = "counted"  # coupons counted by face value at a market (codes not read), by market and vendor

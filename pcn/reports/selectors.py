@@ -117,13 +117,14 @@ class Sums:
     def paid_cents(self) -> int:
         return self.cents[M.PAID]
 
-    def rate(self, redeemed_cents: int | None = None) -> Decimal | None:
+    def rate(self) -> Decimal | None:
         """Redeemed ÷ (handed out + sold), in percent to one decimal; None when nothing was handed out."""
-        given = self.handed_out_cents + self.sold_cents
-        if not given:
-            return None
-        redeemed = self.redeemed_cents if redeemed_cents is None else redeemed_cents
-        return (Decimal(redeemed * 100) / Decimal(given)).quantize(Decimal("0.1"))
+        return percent(self.redeemed_cents, self.handed_out_cents + self.sold_cents)
+
+    def households_rate(self) -> Decimal | None:
+        """What households redeemed ÷ what they were handed out: a partner's rate. Coupons sold to the public
+        are left out on both sides (once spent, a sold coupon no longer says who sold it)."""
+        return percent(self.redeemed_from_cents, self.handed_out_cents)
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -145,10 +146,14 @@ class Dashboard:
 
     @property
     def rate(self) -> Decimal | None:
-        # A partner's households: what they redeemed over what they were given (counted coupons say no partner).
+        # A partner's households: what they redeemed over what they were handed (counted coupons say no partner).
         if self.filters.partner_id:
-            return self.total.rate(self.total.redeemed_from_cents)
+            return self.total.households_rate()
         return self.total.rate()
+
+    def paid(self, s: "Sums") -> int | None:
+        """Paid, unless a market is chosen: vendors are paid for all their markets at once."""
+        return None if self.filters.market_id else s.paid_cents
 
     def name(self, kind: str, pk) -> str:
         if pk is None:
@@ -201,7 +206,7 @@ def _money(code: str, label) -> Column:
 def week_table(d: Dashboard) -> Table:
     rows = [
         {"week": week, "handed_out": s.handed_out_cents, "sold": s.sold_cents,
-         "redeemed": s.redeemed_cents, "paid": s.paid_cents, "reached": s.reached}
+         "redeemed": s.redeemed_cents, "paid": d.paid(s), "reached": s.reached}
         for week, s in d.by_week.items()
     ]
     t = d.total
@@ -212,7 +217,7 @@ def week_table(d: Dashboard) -> Table:
                  _money("redeemed", _("Échangés chez les marchands")), _money("paid", _("Payés aux marchands"))],
         rows=rows,
         total={"week": _("Total"), "reached": t.reached, "handed_out": t.handed_out_cents, "sold": t.sold_cents,
-               "redeemed": t.redeemed_cents, "paid": t.paid_cents},
+               "redeemed": t.redeemed_cents, "paid": d.paid(t)},
     )
 
 
@@ -245,21 +250,29 @@ def vendor_week_table(d: Dashboard) -> Table:
 
 
 def partner_table(d: Dashboard) -> Table:
+    """One row per partner (its households: handed out, redeemed, rate), then the public sale (every seller)."""
     rows = []
-    for pk, s in sorted(d.by_partner.items(), key=lambda item: (item[0] is None, d.name("partner", item[0]))):
+    partners = sorted((pk for pk in d.by_partner if pk is not None), key=lambda pk: d.name("partner", pk))
+    for pk in partners:
+        s = d.by_partner[pk]
         rows.append({"id": pk, "name": d.name("partner", pk), "reached": s.reached, "people": s.people,
-                     "handed_out": s.handed_out_cents + s.sold_cents, "redeemed": s.redeemed_from_cents,
-                     "rate": s.rate(s.redeemed_from_cents)})
+                     "handed_out": s.handed_out_cents, "redeemed": s.redeemed_from_cents,
+                     "rate": s.households_rate()})
     t = d.total
+    public = d.by_partner.get(None, Sums())
+    if t.sold_cents or public.redeemed_from_cents:
+        rows.append({"name": _("Vente au grand public (et coupons jamais remis)"), "reached": None, "people": None,
+                     "handed_out": t.sold_cents, "redeemed": public.redeemed_from_cents,
+                     "rate": percent(public.redeemed_from_cents, t.sold_cents)})
     return Table(
         title=_("Par organisme partenaire"), slug="partenaires",
         columns=[Column("name", _("Organisme")), Column("reached", _("Ménages rejoints"), COUNT),
                  Column("people", _("Personnes"), COUNT), _money("handed_out", _("Remis ou vendus")),
-                 _money("redeemed", _("Échangés par ses ménages")), Column("rate", _("Taux d'échange (%)"), PERCENT)],
+                 _money("redeemed", _("Échangés")), Column("rate", _("Taux d'échange (%)"), PERCENT)],
         rows=rows,
         total={"name": _("Total"), "reached": t.reached, "people": t.people,
                "handed_out": t.handed_out_cents + t.sold_cents, "redeemed": t.redeemed_from_cents,
-               "rate": t.rate(t.redeemed_from_cents)},
+               "rate": percent(t.redeemed_from_cents, t.handed_out_cents + t.sold_cents)},
     )
 
 
@@ -284,7 +297,7 @@ def market_table(d: Dashboard) -> Table:
 
 def vendor_table(d: Dashboard) -> Table:
     rows = [
-        {"id": pk, "name": d.name("vendor", pk), "redeemed": s.redeemed_cents, "paid": s.paid_cents,
+        {"id": pk, "name": d.name("vendor", pk), "redeemed": s.redeemed_cents, "paid": d.paid(s),
          "refused": s.count[M.REFUSED]}
         for pk, s in sorted(d.by_vendor.items(), key=lambda item: (-item[1].redeemed_cents, -item[1].paid_cents))
     ]
@@ -294,7 +307,7 @@ def vendor_table(d: Dashboard) -> Table:
         columns=[Column("name", _("Marchand")), _money("redeemed", _("Échangés")),
                  _money("paid", _("Payés")), Column("refused", _("Présentations refusées"), COUNT)],
         rows=rows,
-        total={"name": _("Total"), "redeemed": t.redeemed_cents, "paid": t.paid_cents, "refused": t.count[M.REFUSED]},
+        total={"name": _("Total"), "redeemed": t.redeemed_cents, "paid": d.paid(t), "refused": t.count[M.REFUSED]},
     )
 
 

@@ -7,8 +7,9 @@ the payment totals) in `Snapshot.summary`. Dashboards only read those: a provinc
 seconds to recompute and a few milliseconds to read.
 
 When: a snapshot is current while its fingerprint (the ledger's last event, the paid batches, the counts
-entered, the card entries) matches the season's, and it is less than `MAX_AGE` old (what the fingerprint
-does not see: a rejected claim line, a refused presentation). A stale snapshot of a small season is
+entered, the card entries, the review decisions, the households' partners) matches the season's, and it is
+less than `MAX_AGE` old (what the fingerprint does not see: a rejected claim line, a refused presentation);
+a closed season's stays current while its fingerprint does. A stale snapshot of a small season is
 recomputed in the request (its last refresh took under `INLINE_SECONDS`); a big season's is recomputed by
 the background worker (`reports.season_refresh` task) while the page shows the figures it has, with their
 time.
@@ -30,7 +31,7 @@ from pcn.households.models import CardEntry, Distribution, Household
 from pcn.payments.models import BatchItem, PaymentBatch
 from pcn.payments.selectors import season_payment_totals
 from pcn.programs.models import Season
-from pcn.redemptions.models import Outcome, Redemption, RedemptionCount
+from pcn.redemptions.models import Outcome, Redemption, RedemptionCount, ReviewDecision
 from pcn.reports.models import Fact, Measure, Snapshot
 
 MAX_AGE = datetime.timedelta(minutes=15)
@@ -76,7 +77,7 @@ def _facts(season: Season) -> list[Fact]:
     ranges = (
         CustodyEventRange.objects.filter(event__season=season, event__kind__in=list(_RANGE_KINDS))
         .values("event__kind", week=_week("event__at"), cls=F("series__coupon_class_id"),
-                partner=Coalesce("event__from_partner_id", "event__to_partner_id"))
+                partner=Coalesce("event__to_household__partner_id", "event__from_partner_id", "event__to_partner_id"))
         .annotate(n=Sum(coupons), v=Sum(value)).order_by()
     )
     by_kind = defaultdict(list)
@@ -85,7 +86,10 @@ def _facts(season: Season) -> list[Fact]:
     for kind, measure in _RANGE_KINDS.items():
         add(measure, by_kind[kind], partner_id="partner", coupon_class_id="cls")
 
-    accepted = Redemption.objects.filter(season=season, outcome=Outcome.ACCEPTED)
+    # Taken and paid for: accepted, or set aside for review and decided « pay both » (the second presentation of
+    # a coupon, or a card purchase over the offline cap), as the payable rule and the vendor's statement count.
+    accepted = Redemption.objects.filter(season=season).filter(
+        Q(outcome=Outcome.ACCEPTED) | Q(outcome=Outcome.REVIEW, decision__decision=ReviewDecision.Decision.PAY_BOTH))
     add(Measure.REDEEMED, accepted.filter(coupon__isnull=False).values(
         "market_id", "vendor_id", week=_week("taken_at"), cls=F("coupon__series__coupon_class_id"))
         .annotate(n=Count("id"), v=Sum("value_cents")).order_by(),
@@ -189,9 +193,12 @@ def fingerprint(season: Season) -> str:
         n=Count("id", filter=Q(paid_at__isnull=False)), m=Max("paid_at"))
     last_count = RedemptionCount.objects.filter(season=season).aggregate(m=Max("id"))["m"] or 0
     last_card = CardEntry.objects.filter(card__household__season=season).aggregate(m=Max("id"))["m"] or 0
+    last_review = ReviewDecision.objects.filter(redemption__season=season).aggregate(m=Max("id"))["m"] or 0
+    # A household moved to another partner changes the sum of its season's households' partners.
+    partners = Household.objects.filter(season=season).aggregate(s=Sum("partner_id"))["s"] or 0
     paid_at = batches["m"].isoformat() if batches["m"] else "-"
     closed = season.closed_at.isoformat() if season.closed_at else "-"
-    return f"{last_event}:{batches['n']}:{paid_at}:{last_count}:{last_card}:{closed}"
+    return f"{last_event}:{batches['n']}:{paid_at}:{last_count}:{last_card}:{last_review}:{partners}:{closed}"
 
 
 def season_refresh(season: Season) -> Snapshot:
@@ -201,19 +208,25 @@ def season_refresh(season: Season) -> Snapshot:
     facts = _facts(season)
     summary = _summary(season)
     with transaction.atomic():
+        # One refresh of a season at a time: the snapshot row is the lock (not the season row, which is the
+        # ledger's). A second refresh waits here, then replaces the first one's facts instead of adding to them.
+        Snapshot.objects.get_or_create(season=season, defaults={"built_at": timezone.now(), "build_seconds": 0,
+                                                                "fingerprint": "", "summary": {}})
+        snapshot = Snapshot.objects.select_for_update().get(season=season)
         Fact.objects.filter(season=season).delete()
         Fact.objects.bulk_create(facts, batch_size=5000)
-        snapshot, _ = Snapshot.objects.update_or_create(
-            season=season,
-            defaults={"built_at": timezone.now(), "build_seconds": time.perf_counter() - started,
-                      "fingerprint": mark, "summary": summary},
-        )
+        snapshot.built_at, snapshot.build_seconds = timezone.now(), time.perf_counter() - started
+        snapshot.fingerprint, snapshot.summary = mark, summary
+        snapshot.save()
     return snapshot
 
 
 def is_current(snapshot: Snapshot | None, season: Season) -> bool:
-    return (snapshot is not None and timezone.now() - snapshot.built_at < MAX_AGE
-            and snapshot.fingerprint == fingerprint(season))
+    """Current while nothing the fingerprint sees has changed, and not older than MAX_AGE; a closed season's
+    ledger no longer moves, and its payments are in the fingerprint, so its age does not matter."""
+    if snapshot is None or snapshot.fingerprint != fingerprint(season):
+        return False
+    return season.closed_at is not None or timezone.now() - snapshot.built_at < MAX_AGE
 
 
 def _small(season: Season, snapshot: Snapshot | None) -> bool:

@@ -92,6 +92,7 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 def to_xlsx(tables: list[Table]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     book = Workbook()
@@ -100,7 +101,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(_sheet_title(str(table.title), taken))
-        sheet.append([str(table.title)])
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(table.title))])
         sheet["A1"].font = bold
         if table.note:
             sheet.append([str(table.note)])
@@ -120,7 +121,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
                 elif value is not None and c.kind == DATE and not hasattr(value, "isoformat"):
                     value = str(value)  # the total row's label
                 elif value is not None and c.kind == TEXT:
-                    value = str(value)
+                    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters XLSX cannot hold
                 values.append(value)
             sheet.append(values)
             if table.total is not None and row is table.total:

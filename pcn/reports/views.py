@@ -44,9 +44,9 @@ def _charts(d: selectors.Dashboard, *, partner_side: bool = True, market_side: b
             series.append((_("Payés"), [d.by_week[w].paid_cents for w in weeks]))
         found.append(columns(_("Par semaine"), _week_labels(weeks), series, money_text))
     if partner_side and len(d.by_partner) > 1:
-        rows = sorted(((d.name("partner", pk), s.handed_out_cents + s.sold_cents) for pk, s in d.by_partner.items()),
+        rows = sorted(((d.name("partner", pk), s.handed_out_cents) for pk, s in d.by_partner.items() if pk),
                       key=lambda r: -r[1])[:TOP]
-        found.append(bars(_("Remis ou vendus, par organisme"), rows, money_text))
+        found.append(bars(_("Remis aux ménages, par organisme"), rows, money_text))
     if market_side and d.by_market:
         rows = sorted(((d.name("market", pk), s.redeemed_cents) for pk, s in d.by_market.items()),
                       key=lambda r: -r[1])[:TOP]
