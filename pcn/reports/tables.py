@@ -39,6 +39,16 @@ class Table:
     slug: str = ""  # for file and sheet names; from the title when blank
     note: str = ""  # a sentence printed under the title (e.g. what was suppressed and why)
 
+    PAGE_ROWS = 50  # rows a page shows; the downloaded file has them all
+
+    @property
+    def shown_rows(self) -> list[dict]:
+        return self.rows[: self.PAGE_ROWS]
+
+    @property
+    def hidden_count(self) -> int:
+        return max(0, len(self.rows) - self.PAGE_ROWS)
+
     @property
     def name(self) -> str:
         return self.slug or slugify(self.title) or "table"
