@@ -6,7 +6,8 @@ their natural names, updated only when they differ from the data below, and appe
 (authorizations, decisions, agreements, memberships) are created only when missing. Coupon series are
 issued, and booklets handed to partners, only in a season that has no series yet: the custody ledger is
 append-only, so a second run never adds to it. Likewise the running season's coupons are handed to households,
-sold and redeemed only while none has gone past the partners.
+sold and redeemed only while none has gone past the partners. Portneuf's summer 2026, a whole past season for the
+dashboards, is in `pcn.accounts.demo_summer`; every season's dashboard figures are computed at the end.
 """
 
 import datetime
