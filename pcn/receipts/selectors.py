@@ -25,7 +25,7 @@ def with_answers(queryset):
 
 @dataclass
 class ResultRow:
-    """One partner's figures (or the total: partner None)."""
+    """One partner's figures (or the total: partner None, its `parts` the partners' rows)."""
 
     partner: object = None
     eligible: int = 0  # households of the partner that were given coupons, at the draw
@@ -34,7 +34,9 @@ class ResultRow:
     received: int = 0
     not_received: int = 0
     unreachable: int = 0
+    withdrawn: int = 0  # anonymized at their request after the draw, without an answer: not to be asked
     took_all: bool = False
+    parts: list["ResultRow"] | None = None
 
     @property
     def answered(self) -> int:
@@ -42,11 +44,30 @@ class ResultRow:
 
     @property
     def pending(self) -> int:
-        return self.sampled - self.answered
+        return self.sampled - self.answered - self.withdrawn
 
     @property
-    def rate(self) -> stats.Rate | None:
+    def rate(self) -> stats.Rate | stats.StratifiedRate | None:
+        """A partner's rate: Wilson with the finite population correction. The total's: the stratified
+        estimate, each partner weighing by its households given coupons (stats.stratified_rate)."""
+        if self.parts is not None:
+            return stats.stratified_rate(
+                [stats.Stratum(r.received, r.not_received, r.eligible) for r in self.parts]
+            )
         return stats.confirmed_rate(self.received, self.not_received, population=self.eligible)
+
+    @property
+    def left_out(self) -> list:
+        """For the total: the partners with households but no answer either way, left out of its rate."""
+        rate = self.rate if self.parts is not None else None
+        return [self.parts[i].partner for i in rate.left_out] if rate else []
+
+    @property
+    def unsure(self) -> list:
+        """For the total: the partners, answered only in part, whose answers were all the same (0 % or
+        100 %): they add no margin of error to the total's, which is then too narrow."""
+        rate = self.rate if self.parts is not None else None
+        return [self.parts[i].partner for i in rate.unsure] if rate else []
 
 
 @dataclass
@@ -57,8 +78,13 @@ class Results:
 
 def sample_results(sample: ReceiptSample) -> Results:
     """Per partner and in total: sampled, answered, received, not received, unreachable, and the
-    confirmed rate with its margin (pcn.receipts.stats). The total pools every partner's answers, with the
-    households of all partners as its population."""
+    confirmed rate with its margin (pcn.receipts.stats). The total adds up the counts, but its rate is the
+    stratified estimate: each partner weighs by its number of households given coupons, not by its number
+    of answers (the partners were sampled at different fractions).
+
+    A household anonymized at its request after the draw is nobody's to call any more: without an answer
+    it counts as `withdrawn`, not as pending. An answer it gave before stays counted (it was given, and the
+    rate needs no detail about the household)."""
     counts = {
         row["stratum"]: row
         for row in with_answers(SampledHousehold.objects.filter(sample=sample))
@@ -68,20 +94,22 @@ def sample_results(sample: ReceiptSample) -> Results:
             received=Count("pk", filter=Q(current=Answer.RECEIVED)),
             not_received=Count("pk", filter=Q(current=Answer.NOT_RECEIVED)),
             unreachable=Count("pk", filter=Q(current=Answer.UNREACHABLE)),
+            withdrawn=Count("pk", filter=Q(current__isnull=True, household__anonymized_at__isnull=False)),
         )
         .order_by()
     }
     results = Results()
     total = results.total
+    total.parts = results.rows
     for stratum in SampleStratum.objects.filter(sample=sample).select_related("partner").order_by("partner__name"):
         c = counts.get(stratum.pk, {})
         row = ResultRow(
             partner=stratum.partner, eligible=stratum.eligible, asked=stratum.asked, sampled=c.get("sampled", 0),
             received=c.get("received", 0), not_received=c.get("not_received", 0),
-            unreachable=c.get("unreachable", 0), took_all=stratum.took_all,
+            unreachable=c.get("unreachable", 0), withdrawn=c.get("withdrawn", 0), took_all=stratum.took_all,
         )
         results.rows.append(row)
-        for name in ("eligible", "asked", "sampled", "received", "not_received", "unreachable"):
+        for name in ("eligible", "asked", "sampled", "received", "not_received", "unreachable", "withdrawn"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return results
 
@@ -101,6 +129,7 @@ def results_table(sample: ReceiptSample, results: Results) -> Table:
         Column("low", _("Bas de l'intervalle à 95 % (%)"), PERCENT),
         Column("high", _("Haut de l'intervalle à 95 % (%)"), PERCENT),
         Column("margin", _("Marge d'erreur (± points)"), PERCENT),
+        Column("withdrawn", _("Anonymisés après le tirage, pas à joindre"), COUNT),
     ]
 
     def cells(row: ResultRow, name) -> dict:
@@ -111,24 +140,38 @@ def results_table(sample: ReceiptSample, results: Results) -> Table:
             "pending": row.pending,
             "rate": rate.rate_percent if rate else None, "low": rate.low_percent if rate else None,
             "high": rate.high_percent if rate else None, "margin": rate.margin_points if rate else None,
+            "withdrawn": row.withdrawn,
         }
 
+    note = _("%(season)s · tirage du %(day)s. Taux confirmé = reçu ÷ (reçu + pas reçu). Pour chaque organisme : "
+             "intervalle de Wilson à 95 %%, avec la correction pour population finie. Pour tous les organismes : "
+             "chaque organisme pèse selon son nombre de ménages qui ont reçu des coupons (estimation stratifiée, "
+             "intervalle à 95 %% par l'approximation normale).") % {
+        "season": sample.season.name, "day": sample.drawn_at.date().isoformat()}
+    left_out = results.total.left_out
+    if left_out:
+        note += " " + _("Sans réponse, donc pas comptés dans « Tous les organismes » : %(names)s.") % {
+            "names": ", ".join(p.name for p in left_out)}
     return Table(
         title=_("Vérification des remises"),
         columns=columns,
         rows=[cells(r, r.partner.name) for r in results.rows],
         total=cells(results.total, _("Tous les organismes")),
         slug="verification-remises",
-        note=_("%(season)s · tirage du %(day)s. Taux confirmé = reçu ÷ (reçu + pas reçu). Intervalle de Wilson à "
-               "95 %%, avec la correction pour population finie.")
-        % {"season": sample.season.name, "day": sample.drawn_at.date().isoformat()},
+        note=note,
     )
+
+
+def to_ask(queryset):
+    """Sampled households someone may still call: not anonymized at their request since the draw. (Their
+    earlier answers stay counted in the results; nobody is asked to call them again.)"""
+    return queryset.filter(household__anonymized_at__isnull=True)
 
 
 def stratum_households(stratum: SampleStratum) -> list[SampledHousehold]:
     """A partner's sampled households with their answer in force (`current`, `current_note`), the ones
-    still to ask first, then by household code."""
-    rows = list(with_answers(stratum.households.select_related("household")).order_by("household__code"))
+    still to ask first, then by household code. Households anonymized since the draw are not listed."""
+    rows = list(with_answers(to_ask(stratum.households.select_related("household"))).order_by("household__code"))
     rows.sort(key=lambda s: s.current is not None)
     return rows
 
@@ -151,7 +194,7 @@ def season_samples(season, partner_ids: set[int] | None = None) -> list[dict]:
 
 def _pending_by_stratum(stratum_ids: list[int]) -> dict[int, int]:
     return dict(
-        SampledHousehold.objects.filter(stratum_id__in=stratum_ids)
+        to_ask(SampledHousehold.objects.filter(stratum_id__in=stratum_ids))
         .annotate(current=latest_answer())
         .filter(current__isnull=True)
         .values_list("stratum")

@@ -138,11 +138,18 @@ def receipt_answer_record(*, sampled: SampledHousehold, answer: str, note: str =
     """Record a household's answer (append-only: a new row; the latest is in force). Returns the answer in
     force and whether a row was written: the same answer and note sent again (a double tap, a form sent
     twice on a weak signal) writes nothing. Locking: the sampled household's row, so two posts for the same
-    household are taken one after the other."""
+    household are taken one after the other. A household anonymized since the draw is refused."""
     if answer not in Answer.values:
         raise ValidationError({"answer": _("Choisissez une réponse : Reçu, Pas reçu ou Injoignable.")})
     note = clean_note(note)
-    sampled = SampledHousehold.objects.select_for_update().get(pk=sampled.pk)
+    sampled = SampledHousehold.objects.select_for_update(of=("self",)).select_related("household").get(pk=sampled.pk)
+    if sampled.household.anonymized_at is not None:
+        # Anonymized at its request since the draw: nobody calls it any more (an answer it gave before stays
+        # counted, see selectors.sample_results), so no new answer either.
+        raise ValidationError(
+            _("Ce ménage a demandé l'anonymisation depuis le tirage : ne le joignez pas, il n'est plus sur la "
+              "liste.")
+        )
     latest = sampled.answers.order_by("-recorded_at", "-pk").first()
     if latest is not None and latest.answer == answer and latest.note == note:
         return latest, False

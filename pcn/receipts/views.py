@@ -97,6 +97,8 @@ def stratum_households(request, sample_id: int, partner_id: int):
                 url = reverse("receipt_stratum_households", args=[stratum.sample_id, stratum.partner_id])
                 return redirect(f"{url}#m{sampled.pk}")
     households = selectors.stratum_households(stratum)
+    if failed_pk is not None and all(h.pk != failed_pk for h in households):
+        failed_pk = None  # the household is no longer listed (anonymized since): say it at the top of the page
     return render_program_page(request, "receipts/stratum_households.html", stratum.sample.program, {
         "stratum": stratum,
         "sample": stratum.sample,

@@ -5,7 +5,15 @@ from decimal import Decimal
 
 from django.test import SimpleTestCase
 
-from pcn.receipts.stats import Z95, confirmed_rate, finite_population_correction, percent, wilson_interval
+from pcn.receipts.stats import (
+    Z95,
+    Stratum,
+    confirmed_rate,
+    finite_population_correction,
+    percent,
+    stratified_rate,
+    wilson_interval,
+)
 
 
 def roots(p: float, m: float, z: float = Z95) -> tuple[float, float]:
@@ -85,3 +93,74 @@ class ConfirmedRateTest(SimpleTestCase):
     def test_percent_rounds_half_up(self):
         self.assertEqual(percent(0.9235), Decimal("92.4"))
         self.assertEqual(percent(0.125, places=0), Decimal("13"))
+
+
+class StratifiedRateTest(SimpleTestCase):
+    """The all-partners rate: each partner weighs by its households given coupons."""
+
+    def test_by_hand(self):
+        # A: 3 received of 4 answers among 31 households; B: 2 of 5 among 9; C: 4 households, no answer (left
+        # out); D: no household (ignored). N = 31 + 9 = 40.
+        #   p   = 31/40 × 0.75 + 9/40 × 0.4 = 0.58125 + 0.09 = 0.67125
+        #   var = (31/40)² × 0.75 × 0.25 / 4 × 27/30 + (9/40)² × 0.4 × 0.6 / 5 × 4/8
+        #       = 0.600625 × 0.046875 × 0.9 + 0.050625 × 0.048 × 0.5 = 0.0253388672 + 0.001215 = 0.0265538672
+        #   half = 1.959964 × √0.0265538672 = 1.959964 × 0.1629536 = 0.3193832
+        rate = stratified_rate([Stratum(3, 1, 31), Stratum(2, 3, 9), Stratum(0, 0, 4), Stratum(0, 0, 0)])
+        self.assertAlmostEqual(rate.rate, 0.67125, places=12)
+        self.assertAlmostEqual(rate.variance, 0.0265538672, places=9)
+        self.assertAlmostEqual(rate.low, 0.67125 - 0.3193832, places=6)
+        self.assertAlmostEqual(rate.high, 0.67125 + 0.3193832, places=6)
+        self.assertEqual((rate.rate_percent, rate.low_percent, rate.high_percent), (Decimal("67.1"), Decimal("35.2"),
+                                                                                   Decimal("99.1")))
+        self.assertEqual((rate.population, rate.answered, rate.received), (40, 9, 5))
+        self.assertEqual((rate.left_out, rate.unsure, rate.exact), ((2,), (), False))
+
+    def test_partners_sampled_at_different_fractions_are_not_pooled(self):
+        # A: 4 of 4 received among 31 households; B: 0 of 4 among its 4. Pooled: 4/8 = 50 %; stratified: 31/35.
+        rate = stratified_rate([Stratum(4, 0, 31), Stratum(0, 4, 4)])
+        self.assertEqual(rate.rate, 31 / 35)
+        self.assertEqual(rate.rate_percent, Decimal("88.6"))
+        # Both partners said the same thing throughout: no variance. B is a census (right); A answered only in
+        # part, so the interval is too narrow there: A is flagged, and the rate is not called exact.
+        self.assertEqual((rate.low, rate.high, rate.variance), (31 / 35, 31 / 35, 0.0))
+        self.assertEqual((rate.unsure, rate.exact), ((0,), False))
+
+    def test_one_partner_alone_gives_its_own_rate_with_the_normal_interval(self):
+        # 8 of 10 among 12: var = 0.16 / 10 × 2/11
+        rate = stratified_rate([Stratum(8, 2, 12)])
+        half = Z95 * math.sqrt(0.016 * 2 / 11)
+        self.assertAlmostEqual(rate.rate, 0.8, places=12)
+        self.assertAlmostEqual(rate.low, 0.8 - half, places=12)
+        self.assertAlmostEqual(rate.high, 0.8 + half, places=12)
+
+    def test_the_interval_is_clipped_to_0_and_1(self):
+        # 9 of 10 among 100: half = 1.96 × √(0.009 × 90/99) = 0.177 > 0.1
+        rate = stratified_rate([Stratum(9, 1, 100)])
+        self.assertEqual(rate.high, 1.0)
+        self.assertAlmostEqual(rate.low, 0.9 - Z95 * math.sqrt(0.009 * 90 / 99), places=12)
+        low = stratified_rate([Stratum(1, 9, 100)])
+        self.assertEqual(low.low, 0.0)
+
+    def test_exact_only_when_every_household_of_every_partner_answered(self):
+        every = stratified_rate([Stratum(3, 1, 4), Stratum(2, 0, 2)])
+        self.assertEqual((every.rate, every.low, every.high, every.exact), (5 / 6, 5 / 6, 5 / 6, True))
+        self.assertFalse(stratified_rate([Stratum(3, 1, 4), Stratum(2, 0, 2), Stratum(0, 0, 5)]).exact)
+
+    def test_no_answer_anywhere_gives_no_rate(self):
+        self.assertIsNone(stratified_rate([]))
+        self.assertIsNone(stratified_rate([Stratum(0, 0, 4), Stratum(0, 0, 0)]))
+
+    def test_impossible_counts_are_errors(self):
+        with self.assertRaises(ValueError):
+            stratified_rate([Stratum(5, 5, 9)])
+        with self.assertRaises(ValueError):
+            stratified_rate([Stratum(-1, 2, 9)])
+
+    def test_a_partners_rate_is_exact_only_when_all_answered(self):
+        # 100 of 100 answers among 101 households: the margin rounds to 0.0 points, yet one household did not
+        # answer.
+        almost = confirmed_rate(100, 0, population=101)
+        self.assertEqual(almost.margin_points, Decimal("0.0"))
+        self.assertFalse(almost.exact)
+        self.assertTrue(confirmed_rate(9, 3, population=12).exact)
+        self.assertFalse(confirmed_rate(9, 3).exact)
