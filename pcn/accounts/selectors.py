@@ -30,6 +30,8 @@ class ProgramCard:
     steps: list[Step] = field(default_factory=list)
     can_read_config: bool = False
     reads_reports_only: bool = False
+    is_researcher: bool = False
+    is_funder_viewer: bool = False
 
     @property
     def next_step(self) -> Step | None:
@@ -97,6 +99,8 @@ def home_program_cards(user) -> list[ProgramCard]:
             season=season,
             can_read_config=bool(roles & READ_CONFIG),
             reads_reports_only=bool(roles) and roles <= {Role.RESEARCHER, Role.FUNDER_VIEWER},
+            is_researcher=Role.RESEARCHER in roles,
+            is_funder_viewer=Role.FUNDER_VIEWER in roles,
         )
         if not (card.can_read_config or card.reads_reports_only):
             continue  # partner workers, market managers and vendors get their own cards

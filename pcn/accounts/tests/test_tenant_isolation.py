@@ -23,6 +23,8 @@ from pcn.payments.models import BatchItem, Claim, ClaimLine, PaymentBatch
 from pcn.programs.models import Network, Organization
 from pcn.redemptions.models import Source
 from pcn.redemptions.services import device_link, redemption_record
+from pcn.receipts.models import ReceiptSample, SampledHousehold, SampleStratum
+from pcn.research.services import research_sharing_decide
 from pcn.tasks.models import Task
 from pcn.testing import PASSWORD, make_role_users, make_user, make_world
 
@@ -32,7 +34,9 @@ PUBLIC = {"login", "logout", "set_language", "coupon_check", "coupon_check_form"
           "stall", "stall_sw", "stall_manifest",
           # the stall app's shell (no data; the phone's key opens the API), and the public directory (what
           # programs publish: places, hours, organizations' contact details)
-          "directory", "directory_program", "directory_geojson"}
+          "directory", "directory_program", "directory_geojson",
+          # the guides: how-to pages, public so a future coordinator can read them before having an account
+          "guide_list", "guide_detail"}
 # A signed-in outsider must be refused outright: a redirect could be a write that went through.
 REFUSED = {403, 404, 405}
 # The API without a valid token: 401 (no session authentication there), or 405 for a method it never answers.
@@ -132,6 +136,14 @@ class TenantIsolationTest(TestCase):
             created_by=cls.a_users[Role.TREASURER], changed_by=cls.a_users[Role.TREASURER],
         )
         BatchItem.objects.create(batch=cls.batch, claim=cls.claim, amount_cents=500, added_by=cls.a_users[Role.TREASURER])
+        # A receipt-verification sample holding the household.
+        cls.receipt_sample = ReceiptSample.objects.create(program=program, season=cls.a["season"], per_partner=10,
+                                                          seed=1, drawn_by=cls.a_users[Role.COORDINATOR])
+        stratum = SampleStratum.objects.create(sample=cls.receipt_sample, partner=cls.a["partner"], eligible=1,
+                                               asked=10, drawn=1)
+        SampledHousehold.objects.create(sample=cls.receipt_sample, stratum=stratum, household=cls.household,
+                                        partner=cls.a["partner"])
+        research_sharing_decide(program=program, shared=True, by=cls.a_users[Role.COORDINATOR])
         cls.api_keys = {
             user.username: api_token_create(user=user, name="walk")[1]
             for user in [*cls.a_users.values(), *cls.b_users.values(), cls.b_network_admin]
@@ -175,6 +187,8 @@ class TenantIsolationTest(TestCase):
             "line_id": self.claim_line.pk,
             "batch_id": self.batch.pk,
             "format": "csv_remittance",
+            "sample_id": self.receipt_sample.pk,
+            "partner_id": a["partner"].pk,
         }
         names = list(pattern.pattern.converters)
         unknown = [n for n in names if n not in known]
@@ -207,11 +221,12 @@ class TenantIsolationTest(TestCase):
 
     def test_an_insider_reaches_every_url_so_the_walk_is_meaningful(self):
         for name, url, _scoped in self.urls():
-            if name in ("network_home", "program_create"):
+            if name in ("network_home", "program_create", "network_dashboard"):
                 continue  # network pages: a coordinator is not in the network's staff
             # Bank details and batches are the treasury's; everything else the coordination reaches.
             treasury = name in ("batch_create", "payee_edit", "payment_settings")
-            self.client.login(username="a-tresorier" if treasury else "a-coordo", password=PASSWORD)
+            username = "a-tresorier" if treasury else "a-chercheur" if name == "research_export" else "a-coordo"
+            self.client.login(username=username, password=PASSWORD)
             headers = self.bearer(self.a_users[Role.COORDINATOR]) if is_api(url) else {}
             if is_stall_api(url):
                 headers = {"Authorization": f"Bearer {self.device_key}"}
@@ -232,7 +247,10 @@ class TenantIsolationTest(TestCase):
                     self.assertTrue(response["Location"].startswith(reverse("login")), url)
 
     def row_counts(self) -> dict[str, int]:
-        return {model._meta.label: model.objects.count() for model in apps.get_models()}
+        """Every table's rows, except the dashboards' figures: a cache any reader may fill (for its own
+        programs), not a record."""
+        return {model._meta.label: model.objects.count() for model in apps.get_models()
+                if model._meta.app_label != "reports"}
 
     def test_users_of_another_program_are_refused_everywhere(self):
         outsiders = [*self.b_users.values(), self.b_network_admin]
