@@ -1,1 +1,5 @@
-urlpatterns: list = []
+"""Each group of toolbox pages keeps its own addresses next to its views."""
+
+from pcn.toolbox import guide_views
+
+urlpatterns = [*guide_views.urlpatterns]
