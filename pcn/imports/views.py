@@ -54,10 +54,13 @@ def import_start(request, program_id: int):
 @login_required
 def import_upload(request, program_id: int, kind: str):
     program = get_program_for_user(request.user, program_id, write=True)
-    import_kind = _program_kind(kind)
-    seasons = Season.objects.filter(program=program, closed_at__isnull=True) if kind == "partners" else None
-    return _upload(request, import_kind, program, seasons=seasons, season=None,
-                   preview_url=reverse("import_preview", args=[program.pk, kind]),
+    return _program_upload(request, program, _program_kind(kind))
+
+
+def _program_upload(request, program, kind: Kind, *, fresh: bool = False):
+    seasons = Season.objects.filter(program=program, closed_at__isnull=True) if kind.slug == "partners" else None
+    return _upload(request, kind, program, seasons=seasons, season=None, fresh=fresh,
+                   preview_url=reverse("import_preview", kwargs={"program_id": program.pk, "kind": kind.slug}),
                    back_url=reverse("import_start", args=[program.pk]))
 
 
@@ -72,7 +75,14 @@ def import_preview(request, program_id: int, kind: str):
     done = {"markets": reverse("market_list", args=[program.pk]), "vendors": reverse("vendor_list", args=[program.pk]),
             "partners": reverse("organization_list", args=[program.pk])}[kind]
     return _preview(request, import_kind, Target(program=program, season=season), stored,
-                    upload_url=reverse("import_upload", args=[program.pk, kind]), done_url=done)
+                    upload_url=reverse("import_upload", kwargs={"program_id": program.pk, "kind": kind}),
+                    upload_page=lambda: _program_upload(request, program, import_kind, fresh=True), done_url=done)
+
+
+def _household_upload(request, season, partners, *, fresh: bool = False):
+    return _upload(request, KINDS["households"], season.program, seasons=None, season=season, fresh=fresh,
+                   preview_url=reverse("household_import_preview", args=[season.pk]),
+                   back_url=reverse("household_list", args=[season.pk]), partners=partners)
 
 
 @login_required
@@ -80,9 +90,7 @@ def household_import_upload(request, season_id: int):
     season, partners = get_season_partners_for_user(request.user, season_id, write=True)
     if not partners:
         raise Http404
-    return _upload(request, KINDS["households"], season.program, seasons=None, season=season,
-                   preview_url=reverse("household_import_preview", args=[season.pk]),
-                   back_url=reverse("household_list", args=[season.pk]), partners=partners)
+    return _household_upload(request, season, partners)
 
 
 @login_required
@@ -94,6 +102,7 @@ def household_import_preview(request, season_id: int):
     stored = _stored(request, kind, season.program, season)
     return _preview(request, kind, Target(program=season.program, season=season, partners=partners), stored,
                     upload_url=reverse("household_import_upload", args=[season.pk]),
+                    upload_page=lambda: _household_upload(request, season, partners, fresh=True),
                     done_url=reverse("household_list", args=[season.pk]))
 
 
@@ -113,9 +122,13 @@ def import_template(request, kind: str, fmt: str):
 # The two steps, shared by every kind.
 
 
-def _upload(request, kind: Kind, program, *, seasons, season, preview_url, back_url, partners=()):
-    form = UploadForm(posted(request), request.FILES or None, seasons=seasons)
-    if request.method == "POST" and form.is_valid():
+def _upload(request, kind: Kind, program, *, seasons, season, preview_url, back_url, partners=(), fresh=False):
+    """The sending page; `fresh` shows it empty whatever the request (the preview's way back)."""
+    if fresh:
+        form = UploadForm(seasons=seasons)
+    else:
+        form = UploadForm(posted(request), request.FILES or None, seasons=seasons)
+    if not fresh and request.method == "POST" and form.is_valid():
         try:
             sheet = read_upload(form.cleaned_data["file"])
         except ImportFileError as error:
@@ -145,10 +158,10 @@ def _stored(request, kind: Kind, program, season) -> dict | None:
     return data
 
 
-def _preview(request, kind: Kind, target: Target, stored, *, upload_url, done_url):
+def _preview(request, kind: Kind, target: Target, stored, *, upload_url, upload_page, done_url):
     if stored is None:
         messages.error(request, _("Le fichier envoyé n'est plus en mémoire. Envoyez-le de nouveau."))
-        return redirect(upload_url)
+        return upload_page()
     sheet = Sheet.from_session(stored["sheet"])
     confirm = ConfirmForm(posted(request), initial={"token": stored["token"]})
     commit = request.method == "POST"

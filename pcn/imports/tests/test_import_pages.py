@@ -44,14 +44,14 @@ class ImportTestCase(TestCase):
         if kind == "households":
             url = reverse("household_import_upload", args=[(season or self.season).pk])
         else:
-            url = reverse("import_upload", args=[self.program.pk, kind])
+            url = reverse("import_upload", kwargs={"program_id": self.program.pk, "kind": kind})
         return self.client.post(url, data, follow=True)
 
     def confirm(self, kind, *, season=None):
         if kind == "households":
             url = reverse("household_import_preview", args=[(season or self.season).pk])
         else:
-            url = reverse("import_preview", args=[self.program.pk, kind])
+            url = reverse("import_preview", kwargs={"program_id": self.program.pk, "kind": kind})
         token = self.client.session["pcn_import"]["token"]
         return self.client.post(url, {"token": token}, follow=True)
 
@@ -321,7 +321,7 @@ class FileLimitsTest(ImportTestCase):
         self.client.force_login(self.coordinator)
         big = upload([VENDOR_HEADERS] + [["x" * 100] * 5] * 5000)
         self.assertGreater(big.size, 2 * 1024 * 1024)
-        page = self.client.post(reverse("import_upload", args=[self.program.pk, "vendors"]), {"file": big})
+        page = self.client.post(reverse("import_upload", kwargs={"program_id": self.program.pk, "kind": "vendors"}), {"file": big})
         self.assertContains(page, "Ce fichier est trop gros.")
         self.assertNotIn("pcn_import", self.client.session)
 
@@ -334,13 +334,15 @@ class FileLimitsTest(ImportTestCase):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         old = SimpleUploadedFile("vieux.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-        page = self.client.post(reverse("import_upload", args=[self.program.pk, "vendors"]), {"file": old})
+        page = self.client.post(reverse("import_upload", kwargs={"program_id": self.program.pk, "kind": "vendors"}), {"file": old})
         self.assertContains(page, "ancien format d&#x27;Excel (.xls)")
 
     def test_confirming_after_the_session_lost_the_file_asks_to_send_it_again(self):
         self.client.force_login(self.coordinator)
-        page = self.client.post(reverse("import_preview", args=[self.program.pk, "vendors"]), {"token": "x"}, follow=True)
-        self.assertContains(page, "Le fichier envoyé n&#x27;est plus en mémoire. Envoyez-le de nouveau.")
+        url = reverse("import_preview", kwargs={"program_id": self.program.pk, "kind": "vendors"})
+        for page in (self.client.post(url, {"token": "x"}), self.client.get(url)):
+            self.assertContains(page, "Le fichier envoyé n&#x27;est plus en mémoire. Envoyez-le de nouveau.")
+            self.assertContains(page, "Fichier à importer")  # the sending page, to send it again
 
     def test_a_clash_appearing_between_preview_and_confirm_imports_nothing(self):
         self.send("vendors", [VENDOR_HEADERS, ["Ferme Neuve", "Producteur", "", "Légumes", "Place du marché"],
@@ -367,7 +369,7 @@ class TemplatesTest(ImportTestCase):
         for kind, row in filled.items():
             for fmt in ("csv", "xlsx"):
                 with self.subTest(kind=kind, fmt=fmt):
-                    response = self.client.get(reverse("import_template", args=[kind, fmt]))
+                    response = self.client.get(reverse("import_template", kwargs={"kind": kind, "fmt": fmt}))
                     self.assertEqual(response.status_code, 200)
                     self.assertIn(f".{fmt}", response["Content-Disposition"])
                     content = response.content
@@ -385,7 +387,7 @@ class TemplatesTest(ImportTestCase):
                     from django.core.files.uploadedfile import SimpleUploadedFile
 
                     url = (reverse("household_import_upload", args=[self.season.pk]) if kind == "households"
-                           else reverse("import_upload", args=[self.program.pk, kind]))
+                           else reverse("import_upload", kwargs={"program_id": self.program.pk, "kind": kind}))
                     page = self.client.post(url, {"file": SimpleUploadedFile(f"modele.{fmt}", content)}, follow=True)
                     self.assertEqual(self.problems(page), [])
                     self.assertContains(page, "Tout est prêt : 1 ligne sera importée.")
@@ -397,8 +399,8 @@ class AccessTest(ImportTestCase):
     def test_people_of_another_program_get_404_everywhere(self):
         self.client.force_login(self.outsider)
         for url in (reverse("import_start", args=[self.program.pk]),
-                    reverse("import_upload", args=[self.program.pk, "vendors"]),
-                    reverse("import_preview", args=[self.program.pk, "markets"]),
+                    reverse("import_upload", kwargs={"program_id": self.program.pk, "kind": "vendors"}),
+                    reverse("import_preview", kwargs={"program_id": self.program.pk, "kind": "markets"}),
                     reverse("household_import_upload", args=[self.season.pk]),
                     reverse("household_import_preview", args=[self.season.pk])):
             with self.subTest(url=url):
@@ -409,12 +411,12 @@ class AccessTest(ImportTestCase):
         for role in (Role.TREASURER, Role.PARTNER_WORKER, Role.MARKET_MANAGER, Role.VENDOR, Role.RESEARCHER):
             self.client.force_login(self.users[role])
             with self.subTest(role=role):
-                self.assertEqual(self.client.get(reverse("import_upload", args=[self.program.pk, "vendors"])).status_code, 404)
+                self.assertEqual(self.client.get(reverse("import_upload", kwargs={"program_id": self.program.pk, "kind": "vendors"})).status_code, 404)
         self.client.force_login(self.coordinator)
         page = self.client.get(reverse("import_start", args=[self.program.pk]))
         self.assertContains(page, "Importer un tableau")
         self.assertContains(page, reverse("household_import_upload", args=[self.season.pk]))
-        self.assertEqual(self.client.get(reverse("import_upload", args=[self.program.pk, "nonsense"])).status_code, 404)
+        self.assertEqual(self.client.get(f"/programs/{self.program.pk}/import/nonsense/").status_code, 404)
 
     def test_a_partner_worker_imports_only_for_their_partner_and_other_roles_get_404(self):
         self.client.force_login(self.worker)
@@ -433,5 +435,5 @@ class AccessTest(ImportTestCase):
         self.send("vendors", [VENDOR_HEADERS, ["Ferme Neuve", "Producteur", "", "Légumes", "Place du marché"]],
                   user=admin)
         other_program = self.other["program"]
-        page = self.client.get(reverse("import_preview", args=[other_program.pk, "vendors"]), follow=True)
+        page = self.client.get(reverse("import_preview", kwargs={"program_id": other_program.pk, "kind": "vendors"}), follow=True)
         self.assertContains(page, "Le fichier envoyé n&#x27;est plus en mémoire.")
