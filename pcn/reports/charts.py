@@ -106,14 +106,15 @@ class Chart:
 
 
 def _nice_ceiling(value: int) -> int:
-    """The scale's top: 1, 2 or 5 times a power of ten, at least `value`."""
+    """The scale's top: a round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten), at least `value`,
+    so that the tallest bar fills most of the height."""
     if value <= 0:
         return 1
     step = 1
     while True:
-        for m in (1, 2, 5):
-            if m * step >= value:
-                return m * step
+        for m in (10, 15, 20, 25, 30, 40, 50, 60, 80):
+            if m * step >= value * 10:
+                return max(1, m * step // 10)
         step *= 10
 
 
@@ -124,8 +125,8 @@ def _fit(text: str, width: float, size: float = FONT) -> str:
 
 
 def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
-            fmt: Callable[[int], str], *, width: float = WIDTH) -> Chart:
-    """Grouped columns: `series` is [(name, one value per label)]."""
+            fmt: Callable[[int], str], *, width: float = WIDTH, colours: Sequence[str] = PALETTE) -> Chart:
+    """Grouped columns: `series` is [(name, one value per label)], drawn in `colours` in order."""
     legend_h, top, bottom, left = 20 * len(series), 8, 30, 4
     plot_h = 150
     height = legend_h + top + plot_h + bottom
@@ -133,7 +134,7 @@ def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Seque
     shapes = chart.shapes
     for index, (name, _values) in enumerate(series):
         y = 14 + 20 * index
-        shapes.append(Rect(left, y - 11, 12, 12, PALETTE[index % len(PALETTE)]))
+        shapes.append(Rect(left, y - 11, 12, 12, colours[index % len(colours)]))
         shapes.append(Text(left + 18, y, name))
     highest = _nice_ceiling(max([v for _, vs in series for v in vs] or [0]))
     base = legend_h + top + plot_h
@@ -151,7 +152,7 @@ def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Seque
             value = values[i]
             h = plot_h * value / highest if value > 0 else 0
             if h:
-                shapes.append(Rect(x0 + j * bar_w, base - h, bar_w, h, PALETTE[j % len(PALETTE)]))
+                shapes.append(Rect(x0 + j * bar_w, base - h, bar_w, h, colours[j % len(colours)]))
         if i % every == 0:
             shapes.append(Text(left + i * group_w + group_w / 2, base + 14, label, anchor="middle", size=9,
                                fill=MUTED))

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,12 +14,14 @@ from pcn.payments.access import get_vendor_for_payments
 from pcn.programs.access import get_season_for_user
 from pcn.programs.models import Season
 from pcn.reports import network, selectors, snapshot
-from pcn.reports.charts import bars, columns
+from pcn.reports.charts import PALETTE, bars, columns
 from pcn.reports.forms import FilterForm, YearForm
 from pcn.reports.selectors import Filters, money_text
 from pcn.reports.tables import FORMATS, download
 
 TOP = 10  # bars shown per chart; the table below has every row
+# One colour per meaning on every chart: handed out green, redeemed blue, paid orange.
+HANDED_OUT, REDEEMED, PAID = PALETTE[0], PALETTE[1], PALETTE[2]
 
 
 def _count_text(n: int) -> str:
@@ -36,26 +39,28 @@ def _charts(d: selectors.Dashboard, *, partner_side: bool = True, market_side: b
     found = []
     if weeks:
         series = [(_("Remis ou vendus"), [d.by_week[w].handed_out_cents + d.by_week[w].sold_cents for w in weeks])]
+        colours = [HANDED_OUT, REDEEMED]
         if market_side:
             series.append((_("Échangés"), [d.by_week[w].redeemed_cents for w in weeks]))
         else:
             series.append((_("Échangés par les ménages"), [d.by_week[w].redeemed_from_cents for w in weeks]))
-        if market_side:
+        if market_side and not d.filters.market_id:
             series.append((_("Payés"), [d.by_week[w].paid_cents for w in weeks]))
-        found.append(columns(_("Par semaine"), _week_labels(weeks), series, money_text))
+            colours.append(PAID)
+        found.append(columns(_("Par semaine"), _week_labels(weeks), series, money_text, colours=colours))
     if partner_side and len(d.by_partner) > 1:
-        rows = sorted(((d.name("partner", pk), s.handed_out_cents) for pk, s in d.by_partner.items() if pk),
-                      key=lambda r: -r[1])[:TOP]
-        found.append(bars(_("Remis aux ménages, par organisme"), rows, money_text))
+        rows = sorted(((d.name("partner", pk), s.handed_out_cents) for pk, s in d.by_partner.items()
+                       if pk and s.handed_out_cents), key=lambda r: -r[1])[:TOP]
+        found.append(bars(_("Remis aux ménages, par organisme"), rows, money_text, colour=HANDED_OUT))
     if market_side and d.by_market:
-        rows = sorted(((d.name("market", pk), s.redeemed_cents) for pk, s in d.by_market.items()),
-                      key=lambda r: -r[1])[:TOP]
-        found.append(bars(_("Échangés, par marché"), rows, money_text, colour="#1f4e9c"))
+        rows = sorted(((d.name("market", pk), s.redeemed_cents) for pk, s in d.by_market.items()
+                       if s.redeemed_cents), key=lambda r: -r[1])[:TOP]
+        found.append(bars(_("Échangés, par marché"), rows, money_text, colour=REDEEMED))
     if market_side and d.by_vendor:
-        rows = sorted(((d.name("vendor", pk), s.redeemed_cents) for pk, s in d.by_vendor.items()),
-                      key=lambda r: -r[1])[:TOP]
+        rows = sorted(((d.name("vendor", pk), s.redeemed_cents) for pk, s in d.by_vendor.items()
+                       if s.redeemed_cents), key=lambda r: -r[1])[:TOP]
         found.append(bars(_("Les %(n)s marchands qui ont le plus échangé") % {"n": len(rows)}, rows, money_text,
-                          colour="#d9661f"))
+                          colour=REDEEMED))
     return [c for c in found if not c.empty]
 
 
@@ -162,7 +167,8 @@ def vendor_dashboard(request, vendor_id: int):
     vendor = get_vendor_for_payments(request.user, vendor_id)
     seasons = list(Season.objects.filter(program_id=vendor.program_id).order_by("-starts_on"))
     chosen = request.GET.get("season", "")
-    season = next((s for s in seasons if str(s.pk) == chosen), None) or (seasons[0] if seasons else None)
+    started = [s for s in seasons if s.starts_on <= timezone.localdate()]  # by default, the latest begun
+    season = next((s for s in seasons if str(s.pk) == chosen), None) or next(iter(started or seasons), None)
     if season is None:
         raise Http404
     snap, pending = snapshot.current_snapshot(season, by=request.user)
@@ -177,7 +183,7 @@ def vendor_dashboard(request, vendor_id: int):
     if weeks:
         charts.append(columns(_("Par semaine"), _week_labels(weeks), [
             (_("Échangés"), [d.by_week[w].redeemed_cents for w in weeks]),
-            (_("Payés"), [d.by_week[w].paid_cents for w in weeks])], money_text))
+            (_("Payés"), [d.by_week[w].paid_cents for w in weeks])], money_text, colours=[REDEEMED, PAID]))
     return render_program_page(request, "reports/vendor_dashboard.html", season.program, {
         "vendor": vendor, "season": season, "seasons": seasons, "d": d, "snapshot": snap, "pending": pending,
         "tables": {t.name: t for t in tables}, "charts": [c for c in charts if not c.empty],
@@ -189,8 +195,11 @@ def network_dashboard(request):
     net = get_network_for_user(request.user)
     years = network.season_years(net)
     form = YearForm(request.GET or None, years=years)
+    begun = [y for y in years if y <= timezone.localdate().year]  # by default, the latest year begun
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() and form.cleaned_data["year"] else (
-        years[0] if years else None)
+        next(iter(begun or years), None))
+    if not form.is_bound and year is not None:
+        form = YearForm(initial={"year": year}, years=years)
     view = network.network_view(net, year=year, by=request.user)
     tables = [view.season_table, view.region_table, view.history_table]
     if fmt := _wants_file(request):
@@ -198,9 +207,9 @@ def network_dashboard(request):
     charts = []
     if view.region_rows:
         charts.append(bars(_("Échangés chez les marchands, par région"),
-                           [(r["name"], r["redeemed"]) for r in view.region_rows], money_text))
+                           [(r["name"], r["redeemed"]) for r in view.region_rows], money_text, colour=REDEEMED))
         charts.append(bars(_("Ménages rejoints, par région"), [(r["name"], r["reached"]) for r in view.region_rows],
-                           _count_text, colour="#1f4e9c"))
+                           _count_text, colour=HANDED_OUT))
     return render(request, "reports/network_dashboard.html", {
         "network": net, "form": form, "year": year, "view": view, "charts": [c for c in charts if not c.empty],
         "query": request.GET.urlencode(),

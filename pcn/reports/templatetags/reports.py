@@ -19,7 +19,7 @@ def cell(row: dict, column):
     if column.kind == COUNT:
         return number_format(value, force_grouping=True)
     if column.kind == DATE and hasattr(value, "isoformat"):
-        return date_format(value, "j M Y")
+        return date_format(value, "j F Y")
     if column.kind == PERCENT:
         return _("%(rate)s %%") % {"rate": number_format(value, 1)}
     return value
