@@ -68,3 +68,24 @@ def test_identity_headers_are_recognized(header):
 @pytest.mark.parametrize("header", ["Nombre de personnes", "Communauté", "Situations", "Notes"])
 def test_ordinary_headers_are_not_identity(header):
     assert not looks_like_identity(header)
+
+
+@pytest.mark.django_db
+def test_the_command_checks_then_imports_a_file(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from pcn.markets.models import Vendor
+    from pcn.testing import make_user, make_world
+
+    world = make_world("Alpha")
+    make_user("coordo")
+    path = tmp_path / "marchands.csv"
+    path.write_bytes(csv_bytes([["Nom de l'entreprise", "Type", "Produits vendus", "Points de vente"],
+                                ["Ferme Neuve", "Producteur", "Œufs", "Place du marché"]], delimiter=";"))
+    args = ["import_sheet", "vendors", str(path), "--program", str(world["program"].pk), "--by", "coordo"]
+    call_command(*args)
+    assert not Vendor.objects.filter(business_name="Ferme Neuve").exists()
+    call_command(*args, "--commit")
+    assert Vendor.objects.get(business_name="Ferme Neuve").categories == ["eggs"]
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command(*args, "--commit")  # the name is now taken
