@@ -6,6 +6,7 @@ so an imported vendor obeys exactly the rules of a vendor entered by hand.
 resolve); `create` writes one row and raises ValidationError when a service refuses it.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,15 +284,17 @@ class VendorsKind(Kind):
             if not text:
                 continue
             found, wrong = [], []
-            for item in c.LIST_SEPARATORS.split(text.replace(",", ";") if ";" not in text else text):
+            for item in re.split(r"[;|\n]+", text):
                 item = item.strip()
                 if not item:
                     continue
                 point = _find_sale_point(item, by_full, by_name, by_market)
-                if point is None:
+                # Commas separate places too, unless the name itself holds one (« Place du marché, côté rue »).
+                parts = [_find_sale_point(part.strip(), by_full, by_name, by_market) for part in item.split(",")]
+                points = [point] if point is not None else parts if "," in item and all(parts) else []
+                if not points:
                     wrong.append(item)
-                elif point not in found:
-                    found.append(point)
+                found.extend(p for p in points if p not in found)
             if wrong:
                 self.add(row, "sale_points", _("Aucun point de vente de ce programme ne correspond à : %(items)s.")
                          % {"items": ", ".join(f"« {w} »" for w in wrong)}, SALE_POINT_HELP)

@@ -139,7 +139,7 @@ class VendorsImportTest(ImportTestCase):
             VENDOR_HEADERS,
             ["Ferme du Rang", "Producteur", "rang@example.ca", "Légumes, Fruits", "Marché de Alpha – Place du marché"],
             ["Fromagerie Bleue", "Transformateur", "", "Produits laitiers",
-             "Marché de Alpha - Place du marché; Kiosque"],
+             "Marché de Alpha - Place du marché, Kiosque"],
         ]
 
     def check_created(self):
@@ -184,6 +184,14 @@ class VendorsImportTest(ImportTestCase):
         self.assertContains(page, "Cette ligne répète la ligne 3.")
         self.assertEqual(Vendor.objects.filter(program=self.program).count(), 1)
 
+
+    def test_a_sale_point_whose_name_holds_a_comma_is_found(self):
+        roadside = SalePoint.objects.create(market=self.world["market"], name="Kiosque, côté rue", kind="farm_stand",
+                                            address="5 rang")
+        self.send("vendors", [VENDOR_HEADERS, ["Ferme Neuve", "Producteur", "", "Œufs",
+                                               "Marché de Alpha – Kiosque, côté rue; Kiosque"]])
+        self.confirm("vendors")
+        self.assertEqual(set(Vendor.objects.get(business_name="Ferme Neuve").sale_points.all()), {roadside, self.kiosk})
 
     def test_an_unknown_column_and_a_missing_one_are_reported_on_line_one(self):
         rows = [["Nom de l'entreprise", "Type", "Produits vendus", "Site web"],
