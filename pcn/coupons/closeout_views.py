@@ -23,9 +23,9 @@ from pcn.accounts.access import CONFIGURE, program_roles
 from pcn.accounts.shortcuts import render_program_page
 from pcn.coupons import closeout
 from pcn.lib.money import format_cents
-from pcn.payments.formats.csv_remittance import dollars, safe_cell
+from pcn.payments.formats.csv_remittance import safe_cell
 from pcn.programs.access import get_season_for_user
-from pcn.reports.tables import COUNT, MONEY, PERCENT, TEXT, Column, Table, download
+from pcn.reports.tables import COUNT, MONEY, PERCENT, Column, Table, csv_value, download
 from pcn.tasks.models import Task
 from pcn.tasks.services import task_enqueue
 
@@ -145,16 +145,6 @@ def closeout_tables(report: closeout.Disposition) -> list[Table]:
     return [states, unmatched]
 
 
-def _csv_cell(column: Column, value) -> str:
-    if value is None:
-        return ""
-    if column.kind == MONEY:
-        return dollars(value)
-    if column.kind == TEXT:
-        return safe_cell(str(value))
-    return str(value)
-
-
 def closeout_csv_bytes(report: closeout.Disposition) -> bytes:
     """The report as CSV: UTF-8 with a byte order mark (Excel in French reads the accents), amounts in
     decimal dollars with a point, text cells a spreadsheet would run as a formula defused. Its layout predates
@@ -169,12 +159,12 @@ def closeout_csv_bytes(report: closeout.Disposition) -> bytes:
     out.writerow([])
     out.writerow([_("Section"), _("État"), _("Valeur du coupon"), _("Coupons"), _("Valeur ($)"), _("Part de l'émis")])
     for row in states.rows:
-        cells = [_csv_cell(c, row[c.key]) for c in states.columns]
+        cells = [csv_value(c, row[c.key]) for c in states.columns]
         out.writerow(cells[:2] if row["_short"] else cells)
     out.writerow([])
     out.writerow([str(c.label) for c in unmatched.columns])
     for row in unmatched.rows:
-        out.writerow([_csv_cell(c, row[c.key]) for c in unmatched.columns])
+        out.writerow([csv_value(c, row[c.key]) for c in unmatched.columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -57,7 +57,8 @@ class Table:
         return [row.get(c.key) for c in self.columns]
 
 
-def _csv_value(column: Column, value):
+def csv_value(column: Column, value) -> str:
+    """One cell as a CSV holds it (the rule every CSV of the project uses)."""
     if value is None:
         return ""
     if column.kind == MONEY:
@@ -82,7 +83,7 @@ def to_csv(tables: list[Table]) -> bytes:
             out.writerow([safe_cell(str(table.note))])
         out.writerow([str(c.label) + (" ($)" if c.kind == MONEY else "") for c in table.columns])
         for row in table.rows + ([table.total] if table.total else []):
-            out.writerow([_csv_value(c, row.get(c.key)) for c in table.columns])
+            out.writerow([csv_value(c, row.get(c.key)) for c in table.columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 

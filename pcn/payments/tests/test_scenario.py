@@ -19,7 +19,7 @@ from pcn.coupons import closeout
 from pcn.coupons.ledger import season_verify
 from pcn.coupons.tests.test_closeout import later
 from pcn.coupons.models import CustodyEvent, Series
-from pcn.coupons.services import coupons_move, series_issue, series_void
+from pcn.coupons.services import coupons_move, series_issue
 from pcn.funding.selectors import season_funding
 from pcn.funding.services import grant_create
 from pcn.households.models import Household

@@ -21,7 +21,7 @@ from pcn.payments import services
 from pcn.payments.models import Method, PayeeDetails
 from pcn.payments.statements import vendor_statement
 from pcn.payments.tests.factories import paying_world
-from pcn.programs.models import Organization, Season
+from pcn.programs.models import Season
 from pcn.redemptions.models import Outcome, ReviewDecision, Source
 from pcn.redemptions.services import card_debit, device_link, redemption_record, review_decide
 from pcn.redemptions.tests.factories import nonce
