@@ -278,9 +278,9 @@ def test_the_stack_stops_at_300_lines_and_keeps_every_line_it_has(live_server, p
     assert [line["typed"] for line in stored_stack(page, w["market"])["lines"]][-1] == "Z299"
 
     page.click("li[data-line='300'] button")
-    page.wait_for_function("() => document.querySelectorAll('li.line').length === 299")
+    page.wait_for_function("() => document.querySelectorAll('li.line').length === 299", timeout=60_000)
     page.click("li[data-line='299'] button")
-    page.wait_for_function("() => document.querySelectorAll('li.line').length === 298")
+    page.wait_for_function("() => document.querySelectorAll('li.line').length === 298", timeout=60_000)
     paste(page, "P1\nP2\nP3\nP4")  # room for two of them
     assert page.locator("li.line").count() == 300
     assert "Des codes collés n'ont pas été ajoutés (2)" in words(page, "[data-full]")
