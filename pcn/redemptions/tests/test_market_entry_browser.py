@@ -277,6 +277,9 @@ def test_the_stack_stops_at_300_lines_and_keeps_every_line_it_has(live_server, p
     assert "la pile est pleine" in words(page, "[data-full]")  # still full: the code waits in the field
     assert [line["typed"] for line in stored_stack(page, w["market"])["lines"]][-1] == "Z299"
 
+    # The page now checks each line against the server; on a busy machine that takes a while, and a line
+    # redrawn as its answer comes back must not swallow the clicks below.
+    page.wait_for_function("() => !document.querySelector('li.line.pending')", timeout=120_000)
     page.click("li[data-line='300'] button")
     page.wait_for_function("() => document.querySelectorAll('li.line').length === 299", timeout=60_000)
     page.click("li[data-line='299'] button")
