@@ -88,7 +88,8 @@ class Kind:
         pass
 
     def create(self, row: Row, target: Target, by, state: dict) -> None:
-        raise NotImplementedError
+        """Write one checked row through the kind's service; every kind defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must say how a row is created")
 
     def example(self) -> dict[str, str]:
         return {col.key: col.example for col in self.columns}

@@ -1239,10 +1239,8 @@ def _vacuum() -> None:
 
 def _refresh(seasons, meter: Meter) -> bool | str:
     """The dashboards' facts, recomputed for every season."""
-    try:
-        from pcn.reports.snapshot import season_refresh
-    except ImportError:  # TODO(lead): pcn.reports.snapshot.season_refresh lands with the dashboards
-        return False
+    from pcn.reports.snapshot import season_refresh
+
     with meter.step("report facts (season_refresh)", rows=len(seasons)):
         for season in seasons:
             try:
