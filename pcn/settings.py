@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "pcn.receipts",
     "pcn.toolbox",
     "pcn.imports",
+    "pcn.documents",
+    "pcn.simulator",
     "pcn.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("pcn.receipts.urls")),
     path("", include("pcn.toolbox.urls")),
     path("", include("pcn.imports.urls")),
+    path("", include("pcn.documents.urls")),
+    path("", include("pcn.simulator.urls")),
     path("api/v1/", include("pcn.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
