@@ -1,5 +1,6 @@
 """The entitlement rule: how much a household receives. One rule, one function (used by distribution,
-the distribution sheet and the budget simulator).
+the distribution sheet and the budget simulator): `entitlement_from_table`, pure, which
+`entitlement_per_period_cents` applies to a season's table read from the database.
 
 Also here, as pure functions (only `entitlement_per_period_cents` and `season_entitlement_cents` read the
 database, for the season's table):
@@ -14,23 +15,34 @@ database, for the season's table):
 import calendar
 import datetime
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
 
 from pcn.programs.models import Season
 
 
-def entitlement_per_period_cents(*, season: Season, household_size: int) -> int:
-    """Amount in cents a household of `household_size` people receives per distribution period.
+def entitlement_from_table(*, table_cents: Mapping[int, int], cap: int, household_size: int) -> int:
+    """The entitlement rule itself, pure: the amount in cents a household of `household_size` people
+    receives per distribution period, from `table_cents` ({household size: amount in cents}) and the
+    largest size counted, `cap`.
 
-    Sizes above the season's cap get the cap's amount. Returns 0 when the season's table has no row for
-    the size (an incomplete table shows as a step to do on the coordinator's home page).
+    Sizes above the cap get the cap's amount. Returns 0 when the table has no row for the size (an
+    incomplete table shows as a step to do on the coordinator's home page). Real distribution (through
+    `entitlement_per_period_cents`) and the budget simulator (pcn.simulator.budget) both call this.
     """
     if household_size < 1:
         raise ValueError("a household has at least one person")
-    size = min(household_size, season.household_size_cap)
+    return table_cents.get(min(household_size, cap), 0)
+
+
+def entitlement_per_period_cents(*, season: Season, household_size: int) -> int:
+    """Amount in cents a household of `household_size` people receives per distribution period of `season`:
+    the rule (`entitlement_from_table`) applied to the season's table and cap, read from the database."""
+    if household_size < 1:
+        raise ValueError("a household has at least one person")
     rows = {row.household_size: row.amount_cents for row in season.entitlement_rows.all()}
-    return rows.get(size, 0)
+    return entitlement_from_table(table_cents=rows, cap=season.household_size_cap, household_size=household_size)
 
 
 @dataclass(frozen=True)

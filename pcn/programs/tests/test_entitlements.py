@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pcn.programs.entitlements import (
     Period,
+    entitlement_from_table,
     entitlement_per_period_cents,
     period_on,
     periods_remaining,
@@ -123,6 +124,26 @@ class SeasonPeriodsTest(TestCase):
         self.assertEqual(
             season_entitlement_cents(season=self.season, household_size=5, joined_on=D(2026, 6, 1)), 12 * 4500
         )
+
+
+class EntitlementFromTableTest(SimpleTestCase):
+    """The rule alone, without a season: what the budget simulator calls."""
+
+    TABLE = {1: 2500, 2: 3500, 3: 4500}
+
+    def test_it_gives_the_amount_of_the_households_size(self):
+        self.assertEqual(entitlement_from_table(table_cents=self.TABLE, cap=3, household_size=2), 3500)
+
+    def test_sizes_above_the_cap_get_the_caps_amount(self):
+        self.assertEqual(entitlement_from_table(table_cents=self.TABLE, cap=3, household_size=9), 4500)
+        self.assertEqual(entitlement_from_table(table_cents=self.TABLE, cap=2, household_size=3), 3500)
+
+    def test_a_size_missing_from_the_table_gets_nothing(self):
+        self.assertEqual(entitlement_from_table(table_cents={1: 2500, 3: 4500}, cap=3, household_size=2), 0)
+
+    def test_a_household_has_at_least_one_person(self):
+        with self.assertRaises(ValueError):
+            entitlement_from_table(table_cents=self.TABLE, cap=3, household_size=0)
 
 
 def brute_force(amount: int, denominations: list[int]) -> list[dict[int, int]]:
