@@ -196,7 +196,7 @@ def scenario_tables(scenario: BudgetScenario, result: Result) -> list[Table]:
 
 
 def week_label(week) -> str:
-    return date_format(week.starts_on, "j M")
+    return date_format(week.starts_on, "j N")
 
 
 def weekly_chart(result: Result, *, width: float = charts.WIDTH, fmt=None) -> charts.Chart:
@@ -241,7 +241,7 @@ def compare_tables(scenarios: list[BudgetScenario], results: list[Result]) -> li
     return [
         table(_("Ménages et coupons"), "menages", COUNT, [r for r in rows if r["kind"] == COUNT]),
         table(_("Argent"), "argent", MONEY, [r for r in rows if r["kind"] == MONEY]),
-        table(_("À payer aux marchands, semaine par semaine"), "semaines", MONEY, [
+        table(_("À payer, semaine par semaine"), "semaines", MONEY, [
             {"label": str(_("Semaine %(n)s") % {"n": n + 1}),
              "values": [r.weeks[n].to_pay_cents if n < len(r.weeks) else None for r in results]}
             for n in range(max(len(r.weeks) for r in results))]),
@@ -294,7 +294,7 @@ def _pdf(title: str, subtitle: str, build_story) -> bytes:
         if kind == COUNT:
             return f"{value:,}".replace(",", "\u00a0" if french else ",") if isinstance(value, int) else str(value)
         if kind == DATE and hasattr(value, "isoformat"):
-            return date_format(value, "j M")
+            return date_format(value, "j N")
         return para(value, small)
 
     def pdf_table(columns: list[tuple[str, str]], rows: list[list], *, widths=None, total=False, strong=()):
