@@ -45,6 +45,10 @@ HANDED_OUT = [CouponStatus.PARTNER, CouponStatus.HOUSEHOLD, CouponStatus.SOLD, C
 def program_setup_steps(program: Program, season) -> list[Step]:
     """The checklist a coordinator follows to get a program running, in order."""
     steps = [
+        Step(_("Mettre en place la saison avec l'assistant : des modèles prêts à l'emploi, étape par étape"), False,
+             reverse("setup_program", args=[program.pk])),
+    ] if season is None else []
+    steps += [
         Step(_("Désigner le fiduciaire, qui détient l'argent et paie les marchands"), program.fiduciary_id is not None,
              reverse("program_edit", args=[program.pk])),
         Step(_("Ajouter les organismes partenaires qui remettront les coupons"),

@@ -36,7 +36,9 @@ class Program(models.Model):
         INDIGENOUS_COMMUNITY = "indigenous_community", _("Communauté autochtone")
 
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="programs")
-    name = models.CharField(_("nom"), max_length=200, unique=True)
+    name = models.CharField(_("nom"), max_length=200, unique=True, error_messages={
+        "unique": _("Un autre programme porte déjà ce nom. Ajoutez-y le nom du territoire, par exemple."),
+    })
     kind = models.CharField(_("type de territoire"), max_length=32, choices=Kind.choices)
     region = models.CharField(_("région administrative"), max_length=2, choices=Region.choices)
     languages = models.JSONField(

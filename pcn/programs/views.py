@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pcn.accounts.access import get_network_for_user, programs_for_user
 from pcn.accounts.models import Role
@@ -24,6 +26,8 @@ from pcn.programs.forms import (
     SeasonForm,
 )
 from pcn.programs.models import CouponClass, Organization, Program, Season
+from pcn.programs.selectors import program_status
+from pcn.toolbox.setup import program_started_from
 
 # Network
 
@@ -32,8 +36,24 @@ from pcn.programs.models import CouponClass, Organization, Program, Season
 def network_home(request):
     network = get_network_for_user(request.user)
     query = request.GET.get("q", "").strip()
-    programs = programs_for_user(request.user).filter(network=network).search(query)
-    return render(request, "programs/network_home.html", {"network": network, "programs": programs, "query": query})
+    programs = list(programs_for_user(request.user).filter(network=network).search(query).prefetch_related("seasons"))
+    today = timezone.localdate()
+    started_from = program_started_from([p.pk for p in programs])
+    rows = []
+    for program in programs:
+        status, season = program_status(list(program.seasons.all()), today)
+        rows.append({"program": program, "status": STATUS_LABELS[status], "status_key": status, "season": season,
+                     "started_from": started_from.get(program.pk, "")})
+    return render(request, "programs/network_home.html", {"network": network, "rows": rows, "query": query})
+
+
+STATUS_LABELS = {
+    "draft": gettext_lazy("En préparation"),
+    "upcoming": gettext_lazy("Saison à venir"),
+    "running": gettext_lazy("Saison en cours"),
+    "ended": gettext_lazy("Saison terminée, à fermer"),
+    "closed": gettext_lazy("Saison fermée"),
+}
 
 
 @login_required

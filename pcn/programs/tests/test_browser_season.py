@@ -21,8 +21,10 @@ def test_a_coordinator_creates_and_fills_a_season_on_a_phone(live_server, phone_
     make_user("coordo", role=Role.COORDINATOR, program=program)
     page = log_in(phone_page, "coordo")
 
-    assert "Créer la saison" in page.inner_text("main")
-    page.get_by_role("link", name="Faire cette étape").click()
+    # The next step is the wizard; this coordinator takes the plain form, from the list of every step.
+    assert "Mettre en place la saison avec l'assistant" in page.inner_text("main")
+    page.get_by_text("Toutes les étapes de la mise en place").click()
+    page.get_by_role("link", name="Créer la saison : dates, semaines, fréquence des remises").click()
     page.fill("#id_name", "Été 2027")
     page.fill("#id_starts_on", "2027-06-12")
     page.fill("#id_ends_on", "2027-06-01")

@@ -1,0 +1,192 @@
+"""The setup wizard's steps and writes: a draft is started from a template or from another program's season,
+answered step by step (kept between visits), then applied in one transaction that creates the program (or
+completes an existing one), its fiduciary and partners, its season with amounts, coupon values and classes,
+and its local currency."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pcn.payments.models import PaymentSettings
+from pcn.programs import services as programs
+from pcn.programs.models import CouponClass, Network, Organization, Program, Season
+from pcn.toolbox.models import SetupDraft
+from pcn.toolbox.program_templates import TEMPLATES, model_answers, template_answers
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    why: str
+
+
+STEPS = (
+    Step("start", gettext_lazy("Point de départ"),
+         gettext_lazy("Un modèle remplit toutes les valeurs pour vous, d'après les projets pilotes. Vous pourrez "
+                      "tout changer aux étapes suivantes.")),
+    Step("program", gettext_lazy("Le programme"),
+         gettext_lazy("Son nom, son territoire et ses langues paraissent sur les coupons, les affiches et les "
+                      "documents.")),
+    Step("season", gettext_lazy("La saison"),
+         gettext_lazy("Une saison, c'est la période où les coupons sont remis et acceptés, avec ses règles.")),
+    Step("amounts", gettext_lazy("Les montants et les coupons"),
+         gettext_lazy("Ce que reçoit chaque ménage à chaque remise, et les valeurs imprimées sur les coupons.")),
+    Step("classes", gettext_lazy("Ce que les coupons achètent"),
+         gettext_lazy("Les marchands doivent savoir quels produits ils peuvent vendre contre des coupons.")),
+    Step("partners", gettext_lazy("Les partenaires"),
+         gettext_lazy("Les organismes qui remettent les coupons aux ménages. Vous pourrez en ajouter plus tard.")),
+    Step("review", gettext_lazy("Vérifier et créer"),
+         gettext_lazy("Relisez tout. Rien n'est créé avant que vous cliquiez sur « Créer ».")),
+)
+STEP_KEYS = [step.key for step in STEPS]
+
+
+def step_index(key: str) -> int:
+    return STEP_KEYS.index(key)
+
+
+def step_for(key: str) -> Step:
+    return STEPS[step_index(key)]
+
+
+def season_end(starts_on: datetime.date, weeks: int) -> datetime.date:
+    """A season of `weeks` weeks from `starts_on` ends the day before the week after its last starts."""
+    return starts_on + datetime.timedelta(days=7 * weeks - 1)
+
+
+def open_draft(*, user, program: Program | None) -> SetupDraft | None:
+    """The user's unfinished draft for that program (None: a new program), to resume."""
+    return SetupDraft.objects.filter(created_by=user, program=program, finished_at__isnull=True).first()
+
+
+@transaction.atomic
+def setup_draft_start(*, user, network: Network, program: Program | None = None, template: str = "",
+                      model_season: Season | None = None) -> SetupDraft:
+    """Start a draft (or restart the user's open one for the same program) from a template or a model season.
+    The answers are replaced by the template's or the model's; the walk goes on at the program step."""
+    if bool(template) == bool(model_season):
+        raise ValidationError(_("Choisissez un modèle, ou une saison d'un autre programme à prendre comme modèle."))
+    today = timezone.localdate()
+    if template:
+        if template not in TEMPLATES:
+            raise ValidationError(_("Choisissez un des modèles de la liste."))
+        answers = template_answers(TEMPLATES[template], today=today, program=program)
+    else:
+        if model_season.program.network_id != network.pk:
+            raise ValidationError(_("Choisissez une saison d'un programme du réseau."))
+        answers = model_answers(model_season, today=today, program=program)
+    draft = open_draft(user=user, program=program) or SetupDraft(created_by=user, network=network, program=program)
+    draft.template, draft.model_season = template, model_season
+    draft.answers = answers
+    draft.step = "program"
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def setup_draft_answer(*, draft: SetupDraft, step: str, answer) -> SetupDraft:
+    """Keep one step's (already validated) answer and move the furthest step reached past it."""
+    draft = SetupDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.finished_at:
+        raise ValidationError(_("Cette mise en place est terminée : modifiez le programme et sa saison directement."))
+    draft.answers[step] = answer
+    following = STEP_KEYS[min(step_index(step) + 1, len(STEP_KEYS) - 1)]
+    if step_index(following) > step_index(draft.step):
+        draft.step = following
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def setup_apply(*, draft: SetupDraft, by) -> Season:
+    """Create everything the draft describes, or nothing: one transaction, every row through its service (so
+    every rule is checked the same way as on the program's own pages).
+
+    Locking: the draft row is locked first, so a double click creates one program, not two."""
+    draft = SetupDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.finished_at:
+        raise ValidationError(_("Cette mise en place est déjà terminée."))
+    answers = draft.answers
+    about = answers["program"]
+    program = draft.program or Program(network=draft.network)
+    program.name, program.kind, program.region = about["name"], about["kind"], about["region"]
+    program.languages = about["languages"]
+    programs.program_save(program=program)
+
+    fiduciary = _organization(program, about["fiduciary"], Organization.Kind.FIDUCIARY)
+    if program.fiduciary_id != fiduciary.pk:
+        program.fiduciary = fiduciary
+        programs.program_save(program=program)
+    partners = answers["partners"]
+    if partners.get("band_council"):
+        _organization(program, partners["band_council"], Organization.Kind.BAND_COUNCIL)
+    for name in partners.get("names", []):
+        _organization(program, name, Organization.Kind.COMMUNITY_PARTNER)
+
+    rules = answers["season"]
+    starts_on = datetime.date.fromisoformat(rules["starts_on"])
+    ends_on = season_end(starts_on, rules["weeks"])
+    season = programs.season_save(season=Season(
+        program=program, name=rules["name"], starts_on=starts_on, ends_on=ends_on, weeks=rules["weeks"],
+        frequency=rules["frequency"], household_size_cap=rules["household_size_cap"],
+        coupons_valid_from=starts_on, coupons_valid_until=ends_on,
+        accepted_sale_point_kinds=rules["accepted_sale_point_kinds"], cards_enabled=rules["cards_enabled"],
+        counts_only=rules["counts_only"], accept_unissued=rules["accept_unissued"],
+        expected_redemption_rate=rules["expected_redemption_rate"],
+    ))
+    amounts = answers["amounts"]
+    programs.season_set_entitlements(
+        season=season, amounts_cents={int(size): cents for size, cents in amounts["entitlements"].items()}
+    )
+    programs.season_set_denominations(season=season, values_cents=list(amounts["denominations"]))
+    for coupon_class in answers["classes"]:
+        programs.coupon_class_save(coupon_class=CouponClass(
+            season=season, name=coupon_class["name"], categories=coupon_class["categories"]
+        ))
+
+    if partners.get("local_currency_name"):
+        settings = PaymentSettings.objects.filter(program=program).first() or PaymentSettings(program=program)
+        settings.local_currency_name = partners["local_currency_name"]
+        settings.local_units_per_100_cad = partners["local_units_per_100_cad"]
+        settings.updated_by = by
+        settings.full_clean()
+        settings.save()
+
+    draft.program, draft.season, draft.finished_at = program, season, timezone.now()
+    draft.step = "review"
+    draft.save()
+    return season
+
+
+def _organization(program: Program, name: str, kind: str) -> Organization:
+    """The program's organization of that name (an existing program may have it already), or a new one."""
+    existing = program.organizations.filter(name=name).first()
+    if existing is not None:
+        if existing.kind != kind:
+            raise ValidationError(
+                _("« %(name)s » existe déjà dans ce programme avec le type « %(kind)s ». Choisissez un autre nom.")
+                % {"name": name, "kind": existing.get_kind_display()}
+            )
+        return existing
+    return programs.organization_save(organization=Organization(program=program, name=name, kind=kind))
+
+
+def program_started_from(program_ids) -> dict[int, str]:
+    """What each program's setup started from (a template's label, or the model season), by program id."""
+    labels: dict[int, str] = {}
+    drafts = (SetupDraft.objects.filter(program_id__in=program_ids, finished_at__isnull=False)
+              .select_related("model_season__program").order_by("finished_at"))
+    for draft in drafts:
+        if draft.template in TEMPLATES:
+            labels[draft.program_id] = str(TEMPLATES[draft.template].label)
+        elif draft.model_season is not None:
+            labels[draft.program_id] = _("Modèle : %(season)s") % {"season": draft.model_season}
+    return labels
