@@ -150,7 +150,8 @@ def input_errors(inputs: Inputs) -> dict[str, str]:
     elif inputs.public_sales:
         price, face = inputs.public_sale_price_cents, inputs.public_sale_face_cents
         if face <= 0:
-            errors["public_sale_face_cents"] = _("Dites la valeur des coupons que reçoit l'acheteur, par exemple 30,00.")
+            errors["public_sale_face_cents"] = _(
+                "Dites la valeur des coupons que reçoit l'acheteur, par exemple 30,00.")
         elif face > MAX_PER_PERIOD_CENTS:
             errors["public_sale_face_cents"] = _("Écrivez au plus %(most)s par vente.") % {
                 "most": _money(MAX_PER_PERIOD_CENTS)}

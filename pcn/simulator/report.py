@@ -232,10 +232,9 @@ def compare_input_rows(scenarios: list[BudgetScenario]) -> list[dict]:
 
 
 def compare_tables(scenarios: list[BudgetScenario], results: list[Result]) -> list[Table]:
-    columns = lambda kind: [Column("what", _("Chiffre"))] + [  # noqa: E731
-        Column(f"s{i}", s.name, kind) for i, s in enumerate(scenarios)]
     def table(title, slug, kind, rows):
-        return Table(title=title, slug=slug, columns=columns(kind),
+        columns = [Column("what", _("Chiffre"))] + [Column(f"s{i}", s.name, kind) for i, s in enumerate(scenarios)]
+        return Table(title=title, slug=slug, columns=columns,
                      rows=[{"what": r["label"], **{f"s{i}": v for i, v in enumerate(r["values"])}} for r in rows])
     rows = compare_rows(results)
     return [

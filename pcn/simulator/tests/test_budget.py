@@ -77,9 +77,9 @@ class HandCheckedTest(SimpleTestCase):
         r = simulate(inputs(households=(0, 0, 1, 0, 2)))
         self.assertEqual([s.per_period_cents for s in r.sizes], [2500, 3500, 4500, 4500, 4500])
         self.assertTrue(r.sizes[-1].or_more)
+        table = {1: 2500, 2: 3500, 3: 4500}
         for s in r.sizes:
-            self.assertEqual(s.per_period_cents,
-                             entitlement_from_table(table_cents={1: 2500, 2: 3500, 3: 4500}, cap=3, household_size=s.size))
+            self.assertEqual(s.per_period_cents, entitlement_from_table(table_cents=table, cap=3, household_size=s.size))
 
     def test_weekly_payments_round_on_the_running_total(self):
         r = simulate(inputs(grants=(GrantLine("MRC", 100_000),), weeks=3, entitlement_cents=(250,), households=(1,),
@@ -151,7 +151,8 @@ def any_inputs(draw):
         households=tuple(draw(st.integers(0, 300)) for _ in range(draw(st.integers(cap, cap + 2)))),
         denominations_cents=(25, *draw(st.lists(st.sampled_from([100, 200, 500, 1000, 2000]), max_size=3))),
         redemption_rate_percent=draw(st.integers(0, 100)), printing_cost_cents=draw(st.integers(0, 50)),
-        public_sales=draw(st.integers(0, 500)), public_sale_price_cents=1500, public_sale_face_cents=draw(amounts) + 1500,
+        public_sales=draw(st.integers(0, 500)), public_sale_price_cents=1500,
+        public_sale_face_cents=draw(amounts) + 1500,
         operations_percent=draw(st.integers(0, 100)),
     )
 
