@@ -31,6 +31,7 @@ How each figure is computed (the pages say the same in plain words):
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
@@ -94,6 +95,13 @@ class Inputs:
                       household_size_cap=self.cap)
 
 
+@functools.lru_cache(maxsize=1024)
+def _split(amount_cents: int, denominations_cents: tuple[int, ...]) -> dict[int, int] | None:
+    """split_into_coupons, remembered: the checks and the computation split the same amounts (a scenario with
+    1-cent coupons and 1 000 $ amounts takes about a second the first time). The dict is shared: never change it."""
+    return split_into_coupons(amount_cents, list(denominations_cents))
+
+
 def share(amount_cents: int, numerator: int, denominator: int) -> int:
     """amount × numerator ÷ denominator, rounded half up to the cent (amounts and the fraction ≥ 0)."""
     return (2 * amount_cents * numerator + denominator) // (2 * denominator)
@@ -122,7 +130,7 @@ def input_errors(inputs: Inputs) -> dict[str, str]:
         errors["operations_percent"] = _("La part pour le fonctionnement est un pourcentage, de 0 à 100.")
     if inputs.printing_cost_cents < 0:
         errors["printing_cost_cents"] = _("Le coût d'impression ne peut pas être négatif.")
-    denominations = [d for d in inputs.denominations_cents if d > 0]
+    denominations = tuple(sorted({d for d in inputs.denominations_cents if d > 0}))
     if not denominations:
         errors["denomination_0"] = _("Donnez au moins une valeur de coupon, par exemple 5,00.")
     if not inputs.entitlement_cents:
@@ -134,7 +142,7 @@ def input_errors(inputs: Inputs) -> dict[str, str]:
                              "grande taille remplie, sans trou.")
         elif cents > MAX_PER_PERIOD_CENTS:
             errors[name] = _("Écrivez au plus %(most)s par période.") % {"most": _money(MAX_PER_PERIOD_CENTS)}
-        elif denominations and split_into_coupons(cents, denominations) is None:
+        elif denominations and _split(cents, denominations) is None:
             errors[name] = _("Les coupons de %(values)s ne permettent pas de faire exactement %(amount)s. Changez le "
                              "montant ou ajoutez une valeur de coupon.") % {
                 "values": ", ".join(_money(d) for d in sorted(denominations)), "amount": _money(cents)}
@@ -155,7 +163,7 @@ def input_errors(inputs: Inputs) -> dict[str, str]:
         elif face > MAX_PER_PERIOD_CENTS:
             errors["public_sale_face_cents"] = _("Écrivez au plus %(most)s par vente.") % {
                 "most": _money(MAX_PER_PERIOD_CENTS)}
-        elif denominations and split_into_coupons(face, denominations) is None:
+        elif denominations and _split(face, denominations) is None:
             errors["public_sale_face_cents"] = _(
                 "Les coupons de %(values)s ne permettent pas de faire exactement %(amount)s. Changez le montant ou "
                 "ajoutez une valeur de coupon.") % {
@@ -335,14 +343,14 @@ def simulate(inputs: Inputs) -> Result:
     errors = input_errors(inputs)
     if errors:
         raise ValueError(f"invalid inputs: {sorted(errors)}")
-    denominations = sorted({d for d in inputs.denominations_cents if d > 0}, reverse=True)
+    denominations = tuple(sorted({d for d in inputs.denominations_cents if d > 0}))
     periods = season_periods(inputs.season())
     table, cap = inputs.table_cents, inputs.cap
     cost_per_coupon = inputs.printing_cost_cents
 
     # Households: the rule per size, then who fits in the budget.
     public_face = inputs.public_sales * inputs.public_sale_face_cents
-    public_split = split_into_coupons(inputs.public_sale_face_cents, denominations) if inputs.public_sales else {}
+    public_split = _split(inputs.public_sale_face_cents, denominations) if inputs.public_sales else {}
     public_coupons = {d: n * inputs.public_sales for d, n in (public_split or {}).items()}
     public_printing = sum(public_coupons.values()) * cost_per_coupon
     operations = share(inputs.budget_cents, inputs.operations_percent, 100)
@@ -352,7 +360,7 @@ def simulate(inputs: Inputs) -> Result:
     rows = []
     for size, entered in enumerate(inputs.households, start=1):
         per_period = entitlement_from_table(table_cents=table, cap=cap, household_size=size)
-        rows.append((size, entered, per_period, split_into_coupons(per_period, denominations) or {}))
+        rows.append((size, entered, per_period, _split(per_period, denominations) or {}))
     draft = [SizeResult(size=size, or_more=size == len(inputs.households), per_period_cents=per_period,
                         periods=len(periods), coupons_per_period=split, entered=entered, served=0,
                         printing_cost_cents=cost_per_coupon)
@@ -361,7 +369,7 @@ def simulate(inputs: Inputs) -> Result:
     sizes = [replace(s, served=n) for s, n in zip(draft, served, strict=True)]
 
     coupons = []
-    for value in denominations:
+    for value in reversed(denominations):  # largest first
         entered = sum(s.entered * s.coupons_per_period.get(value, 0) * s.periods for s in sizes)
         served_n = sum(s.served * s.coupons_per_period.get(value, 0) * s.periods for s in sizes)
         coupons.append(CouponLine(value_cents=value, entered=entered, served=served_n,

@@ -79,7 +79,8 @@ class HandCheckedTest(SimpleTestCase):
         self.assertTrue(r.sizes[-1].or_more)
         table = {1: 2500, 2: 3500, 3: 4500}
         for s in r.sizes:
-            self.assertEqual(s.per_period_cents, entitlement_from_table(table_cents=table, cap=3, household_size=s.size))
+            rule = entitlement_from_table(table_cents=table, cap=3, household_size=s.size)
+            self.assertEqual(s.per_period_cents, rule)
 
     def test_weekly_payments_round_on_the_running_total(self):
         r = simulate(inputs(grants=(GrantLine("MRC", 100_000),), weeks=3, entitlement_cents=(250,), households=(1,),
