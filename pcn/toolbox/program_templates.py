@@ -61,8 +61,8 @@ TEMPLATES: dict[str, ProgramTemplate] = {
                       "pilote de Portneuf."),
             why=(
                 _("Une remise chaque semaine, pendant 12 semaines : l'été des marchés publics."),
-                _("Jusqu'à 60 $ par semaine selon la taille du ménage, soit 720 $ pour l'été."),
-                _("Des coupons de 2 $ et de 5 $ : les marchands ne rendent pas la monnaie, les petites valeurs "
+                _("Jusqu'à 60 $ par semaine selon la taille du ménage, soit 720 $ pour l'été."),
+                _("Des coupons de 2 $ et de 5 $ : les marchands ne rendent pas la monnaie, les petites valeurs "
                   "évitent de perdre la différence."),
             ),
             kind=Program.Kind.MRC,
@@ -132,7 +132,7 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             why=(
                 _("Les coupons circulent comme la monnaie locale : personne ne distingue les ménages des autres "
                   "clients."),
-                _("Un taux de 105 unités pour 100 $ : le marchand gagne à rester dans l'économie locale."),
+                _("Un taux de 105 unités pour 100 $ : le marchand gagne à rester dans l'économie locale."),
             ),
             kind=Program.Kind.MRC,
             languages=(Language.FRENCH, Language.ENGLISH),

@@ -284,8 +284,8 @@ class PartnersStepForm(forms.Form):
         help_text=_("Seulement si les marchands sont remboursés dans une monnaie locale. Vide : en dollars."),
     )
     local_units_per_100_cad = forms.IntegerField(
-        label=_("Unités de monnaie locale pour 100 $"), min_value=1, max_value=100000, required=False,
-        help_text=_("Par exemple 105 : 100 $ donnent 105 unités."),
+        label=_("Unités de monnaie locale pour 100 $"), min_value=1, max_value=100000, required=False,
+        help_text=_("Par exemple 105 : 100 $ donnent 105 unités."),
     )
 
     def __init__(self, *args, program_kind: str, **kwargs):
