@@ -20,11 +20,8 @@ PROGRAM = {"name": "Coupons nourriciers de Lotbinière", "kind": "mrc", "region"
            "fiduciary": "UPA Chaudière-Appalaches"}
 
 
-class WizardTest(TestCase):
-    def setUp(self):
-        self.network = Network.objects.create(name="Réseau des marchés publics")
-        self.admin = make_user("admin", role=Role.NETWORK_ADMIN, network=self.network)
-        self.client.force_login(self.admin)
+class WizardSteps:
+    """Walks the wizard's steps as `self.admin` (whoever is logged in)."""
 
     def start(self, template="rural_mrc", url=None):
         response = self.client.post(url or reverse("setup_new"), {"start": template})
@@ -52,8 +49,14 @@ class WizardTest(TestCase):
             response = self.post_step(draft, step, data)
             self.assertRedirects(response, reverse("setup_step", args=[draft.pk, setup.STEP_KEYS[setup.step_index(step) + 1]]),
                                  fetch_redirect_response=False, msg_prefix=f"{step}: {getattr(response, 'context', None) and response.context['form'].errors}")
-        response = self.client.post(reverse("setup_step", args=[draft.pk, "review"]))
-        return response
+        return self.client.post(reverse("setup_step", args=[draft.pk, "review"]))
+
+
+class WizardTest(WizardSteps, TestCase):
+    def setUp(self):
+        self.network = Network.objects.create(name="Réseau des marchés publics")
+        self.admin = make_user("admin", role=Role.NETWORK_ADMIN, network=self.network)
+        self.client.force_login(self.admin)
 
     def test_a_network_admin_walks_from_a_template_to_a_program_with_its_season(self):
         page = self.client.get(reverse("setup_new"))
@@ -207,14 +210,14 @@ class WizardTest(TestCase):
         self.assertFalse(SetupDraft.objects.exists())
 
 
-class CoordinatorSetupTest(TestCase):
+class CoordinatorSetupTest(WizardSteps, TestCase):
     """A coordinator whose program the network created bare sets it up."""
 
     def setUp(self):
         self.network = Network.objects.create(name="Réseau")
         self.program = Program.objects.create(network=self.network, name="PCN Kamouraska", kind="mrc", region="01",
                                               languages=["fr"])
-        self.coordinator = make_user("coordo", role=Role.COORDINATOR, program=self.program)
+        self.coordinator = self.admin = make_user("coordo", role=Role.COORDINATOR, program=self.program)
         self.client.force_login(self.coordinator)
 
     def test_the_home_page_sends_a_new_coordinator_to_the_wizard(self):
@@ -227,9 +230,7 @@ class CoordinatorSetupTest(TestCase):
         self.assertEqual(draft.program, self.program)
         page = self.client.get(reverse("setup_step", args=[draft.pk, "program"]))
         self.assertContains(page, "PCN Kamouraska")
-        test = WizardTest(methodName="run")
-        test.client, test.admin = self.client, self.coordinator
-        test.walk(draft, program={**PROGRAM, "name": "PCN Kamouraska", "region": "01"})
+        self.walk(draft, program={**PROGRAM, "name": "PCN Kamouraska", "region": "01"})
         self.program.refresh_from_db()
         self.assertEqual(self.program.fiduciary.name, PROGRAM["fiduciary"])
         self.assertEqual(self.program.seasons.count(), 1)
@@ -247,3 +248,54 @@ class CoordinatorSetupTest(TestCase):
             self.assertEqual(self.client.get(reverse("setup_step", args=[draft.pk, "program"])).status_code, 404)
             self.assertEqual(self.client.get(reverse("setup_program", args=[self.program.pk])).status_code, 404)
             self.assertEqual(self.client.get(reverse("setup_new")).status_code, 404)
+
+
+class NetworkSharingTest(WizardSteps, TestCase):
+    """The network's page lists the programs with what they started from and where they stand, and any of them
+    serves as a model for a new one."""
+
+    def setUp(self):
+        self.network = Network.objects.create(name="Réseau")
+        self.admin = make_user("admin", role=Role.NETWORK_ADMIN, network=self.network)
+        self.client.force_login(self.admin)
+
+    def test_the_network_page_shows_each_programs_status_and_offers_its_season_as_a_model(self):
+        today = timezone.localdate()
+        running = make_world("Portneuf", network=self.network)
+        running["season"].starts_on, running["season"].ends_on = today - datetime.timedelta(days=7), today + datetime.timedelta(days=60)
+        running["season"].save()
+        closed = make_world("Rimouski", network=self.network)
+        closed["season"].closed_at = timezone.now()
+        closed["season"].save()
+        upcoming = make_world("Matane", network=self.network)
+        upcoming["season"].starts_on = today + datetime.timedelta(days=30)
+        upcoming["season"].ends_on = today + datetime.timedelta(days=120)
+        upcoming["season"].save()
+        Program.objects.create(network=self.network, name="PCN Kamouraska", kind="mrc", region="01", languages=["fr"])
+
+        page = self.client.get(reverse("network_home"))
+
+        rows = {}
+        for row in page.context["rows"]:
+            rows[row["program"].name] = str(row["status"])
+        self.assertEqual(rows["PCN Portneuf"], "Saison en cours")
+        self.assertEqual(rows["PCN Rimouski"], "Saison fermée")
+        self.assertEqual(rows["PCN Matane"], "Saison à venir")
+        self.assertEqual(rows["PCN Kamouraska"], "En préparation")
+        model_link = f'{reverse("setup_new")}?model={running["season"].pk}'
+        self.assertContains(page, model_link)
+
+        # Following the link preselects that season in the list of models.
+        start = self.client.get(model_link)
+        self.assertContains(start, f'<option value="{running["season"].pk}" selected>PCN Portneuf – Été 2026</option>',
+                            html=True)
+
+    def test_a_program_made_from_a_model_says_so_on_the_network_page(self):
+        model = make_world("Portneuf", network=self.network)
+        self.client.post(reverse("setup_new"), {"start": "model", "model_season": model["season"].pk})
+        draft = SetupDraft.objects.get()
+        self.walk(draft, season={
+            "name": "Été 2027", "starts_on": "2027-06-07", "weeks": "12", "frequency": "weekly",
+            "household_size_cap": "3", "accepted_sale_point_kinds": ["market"],
+        }, amounts={"size_1": "25", "size_2": "35", "size_3": "45", "value_0": "5"})
+        self.assertContains(self.client.get(reverse("network_home")), "Modèle : PCN Portneuf – Été 2026")
