@@ -25,7 +25,9 @@ class Kind(models.TextChoices):
 NAMES = {
     Kind.VENDOR_AGREEMENT: {"fr": "Entente avec les marchands", "en": "Vendor agreement"},
     Kind.PARTNER_AGREEMENT: {"fr": "Entente avec les organismes partenaires", "en": "Partner agreement"},
-    Kind.PARTICIPANT_SHEET: {"fr": "Feuille d'information pour les participants", "en": "Participant information sheet"},
+    Kind.PARTICIPANT_SHEET: {
+        "fr": "Feuille d'information pour les participants", "en": "Participant information sheet",
+    },
     Kind.POSTER: {"fr": "Affiche pour les kiosques", "en": "Poster for stalls"},
     Kind.VENDOR_SLIP: {"fr": "Bordereau de remboursement", "en": "Reimbursement slip"},
     Kind.DISTRIBUTION_LOG: {"fr": "Registre de remise", "en": "Distribution log"},

@@ -35,8 +35,10 @@ def _styles(poster: bool):
         body = ParagraphStyle("body", parent=base["Normal"], fontSize=11, leading=15, spaceAfter=6)
         return {
             1: ParagraphStyle("h1", parent=base["Title"], fontSize=20, leading=24, spaceAfter=10, keepWithNext=1),
-            2: ParagraphStyle("h2", parent=base["Heading2"], fontSize=14, leading=18, spaceBefore=8, spaceAfter=4, keepWithNext=1),
-            3: ParagraphStyle("h3", parent=base["Heading3"], fontSize=12, leading=15, spaceBefore=6, spaceAfter=2, keepWithNext=1),
+            2: ParagraphStyle("h2", parent=base["Heading2"], fontSize=14, leading=18, spaceBefore=8,
+                                spaceAfter=4, keepWithNext=1),
+            3: ParagraphStyle("h3", parent=base["Heading3"], fontSize=12, leading=15, spaceBefore=6,
+                                spaceAfter=2, keepWithNext=1),
             "body": body,
             "item": ParagraphStyle("item", parent=body, spaceAfter=3),
             "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=12, spaceAfter=0),

@@ -72,7 +72,7 @@ class Facts:
     denominations: list[int] = field(default_factory=list)  # cents
     coupon_classes: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, ProductCategory values)
     places: list[str] = field(default_factory=list)  # SalePointKind values
-    markets: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)  # name, town, [(point, address)]
+    markets: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)  # name, town, points
     partners: list[tuple[str, str]] = field(default_factory=list)  # (name, phone)
     vendor: str = ""
     partner: str = ""
@@ -142,7 +142,8 @@ def sample_facts() -> Facts:
         coupon_classes=[("Fruits et légumes", ["vegetables", "fruit"]),
                         ("Tous les aliments admissibles", ["vegetables", "fruit", "eggs", "dairy", "meat", "honey"])],
         places=["market", "farm_stand"],
-        markets=[("Marché public de Saint-Casimir", "Saint-Casimir", [("Place de l'église", "510, boul. de la Montagne")]),
+        markets=[("Marché public de Saint-Casimir", "Saint-Casimir",
+                  [("Place de l'église", "510, boul. de la Montagne")]),
                  ("Marché de Saint-Raymond", "Saint-Raymond", [("Parc Alex-Paquet", "1, rue Saint-Jacques")])],
         partners=[("Carrefour F.M. Portneuf", "418 555-0111"), ("Service d'entraide de Pont-Rouge", "418 555-0122")],
         vendor="",

@@ -50,7 +50,8 @@ def program_documents(request, program_id: int):
             "use": USES[kind],
             "party": party["vendor"] or party["partner"],
             "links": [(code, LANGUAGE_NAMES[code],
-                       reverse("program_document_pdf", args=[access.program.pk, kind, code]) + "?" + urlencode(kind_query))
+                       reverse("program_document_pdf", args=[access.program.pk, kind, code])
+                       + "?" + urlencode(kind_query))
                       for code in LANGUAGES],
         })
     return render_program_page(request, "documents/program_documents.html", access.program, {
@@ -75,7 +76,8 @@ def program_document_pdf(request, program_id: int, kind: str, language: str):
     season = pick_season(access, request.GET.get("season"))
     if season is None:
         raise Http404
-    party = party_for(kind, pick_vendor(access, request.GET.get("vendor")), pick_partner(access, request.GET.get("partner")))
+    vendor = pick_vendor(access, request.GET.get("vendor"))
+    party = party_for(kind, vendor, pick_partner(access, request.GET.get("partner")))
     version = services.wording_current(network=access.program.network, kind=kind, language=language)
     pdf = document_pdf(version, facts_for(season=season, **party))
     who = party["vendor"] or party["partner"]
@@ -160,7 +162,8 @@ def document_template_history(request, kind: str, language: str):
 def _version(request, kind: str, language: str, number: int):
     network, context = _template(request, kind, language)
     services.wording_current(network=network, kind=kind, language=language)
-    version = WordingVersion.objects.of(network, kind, language).filter(number=number).select_related("created_by").first()
+    versions = WordingVersion.objects.of(network, kind, language).select_related("created_by")
+    version = versions.filter(number=number).first()
     if version is None:
         raise Http404
     return version, context

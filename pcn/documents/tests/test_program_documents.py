@@ -15,7 +15,8 @@ from pcn.programs.models import Denomination, Organization
 from pcn.testing import PASSWORD, make_user
 
 FOOTER_NAMES = {
-    "fr": {"vendor_agreement": "Entente avec les marchands", "partner_agreement": "Entente avec les organismes partenaires",
+    "fr": {"vendor_agreement": "Entente avec les marchands",
+           "partner_agreement": "Entente avec les organismes partenaires",
            "participant_sheet": "Feuille d'information pour les participants", "poster": "Affiche pour les kiosques",
            "vendor_slip": "Bordereau de remboursement", "distribution_log": "Registre de remise"},
     "en": {"vendor_agreement": "Vendor agreement", "partner_agreement": "Partner agreement",

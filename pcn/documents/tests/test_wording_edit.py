@@ -122,17 +122,18 @@ class WordingEditTest(TestCase):
                 self.assertEqual(self.client.get(reverse("document_templates")).status_code, 404)
                 self.assertEqual(self.client.get(self.edit_url()).status_code, 404)
                 self.assertEqual(self.post(NEW_POSTER).status_code, 404)
-                self.assertEqual(self.client.get(reverse("document_template_history", args=["poster", "fr"])).status_code,
-                                 404)
-                self.assertEqual(self.client.get(reverse("document_template_version", args=["poster", "fr", 1])).status_code,
-                                 404)
+                for name, args in (("document_template_history", ["poster", "fr"]),
+                                   ("document_template_version", ["poster", "fr", 1]),
+                                   ("document_template_sample", ["poster", "fr", 1])):
+                    self.assertEqual(self.client.get(reverse(name, args=args)).status_code, 404)
         self.assertFalse(WordingVersion.objects.filter(number__gt=1).exists())
 
     def test_unknown_kinds_languages_and_versions_are_404(self):
         self.login(self.admin)
         self.assertEqual(self.client.get(self.edit_url("invoice", "fr")).status_code, 404)
         self.assertEqual(self.client.get(self.edit_url("poster", "de")).status_code, 404)
-        self.assertEqual(self.client.get(reverse("document_template_version", args=["poster", "fr", 9])).status_code, 404)
+        missing = reverse("document_template_version", args=["poster", "fr", 9])
+        self.assertEqual(self.client.get(missing).status_code, 404)
 
     def test_the_sample_pdf_of_a_version_shows_the_example_program_and_its_footer(self):
         self.login(self.admin)
