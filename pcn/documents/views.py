@@ -19,13 +19,12 @@ from pcn.accounts.shortcuts import render_program_page
 from pcn.documents import services, wording
 from pcn.documents.access import get_documents_for_user, party_for, pick_partner, pick_season, pick_vendor
 from pcn.documents.forms import WordingForm
-from pcn.documents.kinds import LANGUAGES, NAMES, PARTY, USES, Kind
+from pcn.documents.kinds import LANGUAGE_NAMES, LANGUAGES, NAMES, PARTY, USES, Kind
 from pcn.documents.models import WordingVersion
 from pcn.documents.pdf import document_pdf, footer_text
 from pcn.documents.placeholders import PLACEHOLDERS, facts_for, sample_facts, values
 from pcn.lib.formfields import form_submit, posted
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 # A program's documents

@@ -49,6 +49,8 @@ class ProgramTemplate:
     accept_unissued: bool = False
     local_currency_name: str = ""
     local_units_per_100_cad: int | None = None
+    # The documents to print first (pcn.documents.kinds.Kind values), in the order they are needed.
+    documents: tuple[str, ...] = ("vendor_agreement", "partner_agreement", "participant_sheet", "poster")
 
 
 TEMPLATES: dict[str, ProgramTemplate] = {
@@ -100,6 +102,8 @@ TEMPLATES: dict[str, ProgramTemplate] = {
                               SalePointKind.U_PICK),
             expected_redemption_rate=78,
             accept_unissued=True,
+            documents=("vendor_agreement", "partner_agreement", "participant_sheet", "poster", "distribution_log",
+                       "vendor_slip"),
         ),
         ProgramTemplate(
             key="city",
@@ -146,6 +150,7 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             expected_redemption_rate=90,
             local_currency_name="Petite-monnaie",
             local_units_per_100_cad=105,
+            documents=("vendor_agreement", "participant_sheet", "poster", "vendor_slip"),
         ),
         ProgramTemplate(
             key="indigenous_community",
@@ -167,6 +172,7 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             classes=((_("Aliments locaux et traditionnels"), tuple(ALL_FOODS)),),
             sale_point_kinds=(SalePointKind.MARKET, SalePointKind.FARM_STAND, SalePointKind.CSA_PICKUP),
             expected_redemption_rate=85,
+            documents=("partner_agreement", "participant_sheet", "poster", "distribution_log"),
         ),
     )
 }

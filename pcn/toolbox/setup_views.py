@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from pcn.accounts.access import CONFIGURE, check_program_access, get_network_for_user
 from pcn.accounts.models import Role
 from pcn.accounts.shortcuts import render_program_page
+from pcn.documents.kinds import LANGUAGE_NAMES as DOCUMENT_LANGUAGES
+from pcn.documents.kinds import Kind as DocumentKind
 from pcn.lib.formfields import add_service_errors, posted
 from pcn.programs.access import get_program_for_user
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
@@ -224,17 +226,15 @@ def setup_done(request, draft_id: int):
     if not draft.finished_at or draft.season is None:
         return redirect("setup_step", draft.pk, draft.step)
     season = draft.season
+    template = TEMPLATES.get(draft.template)
+    documents = [
+        (DocumentKind(kind).label, [(name, reverse("program_document_pdf", args=[draft.program_id, kind, code])
+                                     + f"?season={season.pk}") for code, name in DOCUMENT_LANGUAGES.items()])
+        for kind in (template.documents if template else ())
+    ]
     return render_program_page(request, "toolbox/setup_done.html", draft.program, {
-        "draft": draft, "season": season, "documents_url": _url_or_none("program_documents", draft.program_id),
-        "simulator_url": _url_or_none("program_simulator", draft.program_id),
+        "draft": draft, "season": season, "documents": documents,
     })
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 urlpatterns = [

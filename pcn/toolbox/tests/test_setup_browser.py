@@ -128,14 +128,16 @@ def test_a_new_coordinator_sets_up_the_program_prints_coupons_and_gets_its_docum
     assert "Coupons nourriciers de Charlevoix" in text and "5 $" in text and "Aliments locaux" in text
     assert series.coupons.count() == 12
 
-    # The program's documents, from the same page.
+    # The documents the template plans, straight from the same page, filled with the program's data.
     page.goto(done_url)
-    go(page, page.get_by_role("link", name="Voir les documents"))
-    assert sideways_overflow(page) == 0
-    screenshot(page, "documents")
-    poster = page.locator("a[href*='/documents/poster/fr/']").first
-    response = page.request.get(poster.get_attribute("href"))
+    documents = page.locator("ul.documents li")
+    assert documents.count() == 4 and "Affiche" in documents.nth(3).inner_text()
+    response = page.request.get(documents.nth(3).get_by_role("link", name="Français").get_attribute("href"))
     assert response.ok
     words = " ".join(pdf_text(response.body()).split())
     assert "Coupons nourriciers acceptés ici" in words and "Valides du 7 juin 2027 au 15 août 2027" in words
     assert "Affiche pour les kiosques » v1" in words
+    go(page, page.get_by_role("link", name="Voir les documents"))
+    assert page.locator("a[href*='/documents/distribution_log/en/']").count() == 1  # and every other one
+    assert sideways_overflow(page) == 0
+    screenshot(page, "documents")
