@@ -884,8 +884,33 @@ def demo_seed() -> list[Login]:
     _seed_circulation(programs, users)
     _seed_payments(programs, users)
     seed_summer(programs, users)
+    _seed_budget_scenarios(programs[PORTNEUF.name], users["coordo"])
     _refresh_dashboards(programs)
     return [Login(role=spec.title, username=spec.username) for spec in LOGINS]
+
+
+def _seed_budget_scenarios(program: Program, coordinator) -> None:
+    """Two budgets for Portneuf's next summer, side by side in the simulator: its rules, two grants it hopes for,
+    100 households then 150 (the same mix of sizes), a public sale (20 $ paid for 30 $) and 10 % for operations."""
+    from dataclasses import replace
+
+    from pcn.simulator.budget import GrantLine
+    from pcn.simulator.models import BudgetScenario
+    from pcn.simulator.selectors import inputs_from_season
+    from pcn.simulator.services import budget_scenario_create
+
+    season = program.seasons.get(name="Été 2027")
+    base = inputs_from_season(season)
+    mix = (20, 30, 25, 15, 10, 0, 0, 0)[: base.cap]
+    for name, factor in (("Été 2027 · 100 ménages", 1), ("Été 2027 · 150 ménages", 1.5)):
+        if BudgetScenario.objects.filter(program=program, name=name).exists():
+            continue
+        inputs = replace(base, households=tuple(int(n * factor) for n in mix), printing_cost_cents=5,
+                         grants=(GrantLine("MRC de Portneuf (demandée)", 5_000_000),
+                                 GrantLine("Fonds de développement du milieu (demandée)", 3_000_000)),
+                         public_sales=60, public_sale_price_cents=2000, public_sale_face_cents=3000,
+                         operations_percent=10)
+        budget_scenario_create(program=program, name=name, inputs=inputs, source_season=season, by=coordinator)
 
 
 def _refresh_dashboards(programs: dict[str, Program]) -> None:

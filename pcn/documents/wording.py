@@ -148,8 +148,8 @@ def check(body: str) -> list[str]:
                                 % {"line": number, "name": name})
         leftover = PLACEHOLDER.sub("", line)
         if "{{" in leftover or "}}" in leftover:
-            problems.append(_("Ligne %(line)s : des accolades « {{ » ou « }} » ne forment pas un repère. Écrivez un "
-                              "repère ainsi : {{ program }}.") % {"line": number})
+            problems.append(_("Ligne %(line)s : ces accolades doubles ne forment pas un repère. Écrivez un repère "
+                              "ainsi : {{ program }}.") % {"line": number})
         alone = ALONE.match(line)
         rows_line = bool(alone) and PLACEHOLDERS.get(alone.group(1), (None,))[0] == ROWS
         in_table = line.startswith("|") or (in_table and rows_line)

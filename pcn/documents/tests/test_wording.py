@@ -35,7 +35,7 @@ class CheckTest(SimpleTestCase):
         self.assertIn("Le texte est vide", wording.check("  \n ")[0])
 
     def test_stray_braces_are_refused(self):
-        self.assertIn("Ligne 2 : des accolades", wording.check("# T\n{{ program")[0])
+        self.assertIn("Ligne 2 : ces accolades doubles ne forment pas un repère", wording.check("# T\n{{ program")[0])
 
 
 class FillTest(SimpleTestCase):
