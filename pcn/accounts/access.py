@@ -30,10 +30,16 @@ def memberships_of(user) -> list[Membership]:
 
 
 def _reaches(membership: Membership, program: Program) -> bool:
-    """A membership reaches a program when it is in that program or in the program's network."""
-    return membership.program_id == program.pk or (
-        membership.network_id is not None and membership.network_id == program.network_id
-    )
+    """A membership reaches a program when it is in that program or in the program's network.
+
+    An Indigenous community keeps control of its members' data (OCAP, DESIGN.md §7): only its own people see
+    detail. The network's analysts do not reach its pages (the provincial view shows its season totals only);
+    the network's admins do, to set the program up and support it."""
+    if membership.program_id == program.pk:
+        return True
+    if membership.network_id is None or membership.network_id != program.network_id:
+        return False
+    return not (membership.role == Role.NETWORK_ANALYST and program.kind == Program.Kind.INDIGENOUS_COMMUNITY)
 
 
 def program_roles(user, program: Program) -> set[str]:
@@ -73,15 +79,19 @@ def get_network_for_user(user, *, roles: Iterable[str] = NETWORK_ROLES) -> Netwo
 def programs_for_user(user, *, roles: Iterable[str] | None = None):
     """Programs where the user holds any role (or one of `roles`), network roles included."""
     wanted = set(roles) if roles is not None else None
-    program_ids, network_ids = set(), set()
+    program_ids, network_ids, analyst_network_ids = set(), set(), set()
     for m in memberships_of(user):
         if wanted is not None and m.role not in wanted:
             continue
         if m.program_id:
             program_ids.add(m.program_id)
         if m.network_id:
-            network_ids.add(m.network_id)
-    return Program.objects.filter(Q(pk__in=program_ids) | Q(network_id__in=network_ids))
+            (analyst_network_ids if m.role == Role.NETWORK_ANALYST else network_ids).add(m.network_id)
+    # As _reaches: an analyst does not reach an Indigenous community's program.
+    return Program.objects.filter(
+        Q(pk__in=program_ids) | Q(network_id__in=network_ids)
+        | (Q(network_id__in=analyst_network_ids) & ~Q(kind=Program.Kind.INDIGENOUS_COMMUNITY))
+    )
 
 
 def is_network_admin(user) -> bool:

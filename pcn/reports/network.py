@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pcn.accounts.access import READ_CONFIG, program_roles
 from pcn.programs.choices import Region
 from pcn.programs.models import Network, Season
 from pcn.reports import snapshot
@@ -70,6 +71,13 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
                                      .order_by()):
         sums[season_id].add(measure, n, v)
 
+    def dashboard_url(season) -> str | None:
+        """The season's dashboard, for a viewer who reaches it (a network analyst does not reach an Indigenous
+        community's pages: its totals show here, its detail stays with the community)."""
+        if program_roles(by, season.program) & READ_CONFIG:
+            return reverse("season_dashboard", args=[season.pk])
+        return None
+
     def outstanding(season) -> int | None:
         snap = snapshots.get(season.pk)
         return snap.summary["funding"]["outstanding_cents"] if snap else None
@@ -82,7 +90,7 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
         s = sums[season.pk]
         season_rows.append({"program": season.program.name, "program_id": season.program_id,
                             "region": str(regions.get(season.program.region, season.program.region)),
-                            "season": season.name, "url": reverse("season_dashboard", args=[season.pk]), **_indicators(s, outstanding(season))})
+                            "season": season.name, "url": dashboard_url(season), **_indicators(s, outstanding(season))})
         for measure, n in s.count.items():
             by_region[season.program.region].add(measure, n, s.cents[measure])
             total.add(measure, n, s.cents[measure])
@@ -94,7 +102,7 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
     ]
     program_count = len({s.program_id for s in current})
     history_rows = [
-        {"program": s.program.name, "season": s.name, "url": reverse("season_dashboard", args=[s.pk]), "start": s.starts_on.isoformat(),
+        {"program": s.program.name, "season": s.name, "url": dashboard_url(s), "start": s.starts_on.isoformat(),
          "closed": _("fermée") if s.closed_at else _("en cours"), **_indicators(sums[s.pk])}
         for s in seasons
     ]

@@ -159,8 +159,9 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             why=(
                 _("Le conseil de bande remet les coupons, comme un organisme partenaire."),
                 _("Les langues de la communauté s'ajoutent au français et à l'anglais."),
-                _("Les données restent à la communauté : rien n'est partagé pour la recherche sans l'accord écrit "
-                  "du conseil de bande (principes PCAP)."),
+                _("Les données restent à la communauté : l'analyse du réseau voit les totaux de ses saisons, jamais "
+                  "le détail, et rien n'est partagé pour la recherche sans l'accord écrit du conseil de bande "
+                  "(principes PCAP)."),
             ),
             kind=Program.Kind.INDIGENOUS_COMMUNITY,
             languages=(Language.FRENCH, Language.ANISHINAABEMOWIN, Language.ENGLISH),
