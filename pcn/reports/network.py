@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from pcn.accounts.access import READ_CONFIG, program_roles
 from pcn.programs.choices import Region
-from pcn.programs.models import Network, Season
+from pcn.programs.models import Network, Program, Season
 from pcn.reports import snapshot
 from pcn.reports.models import Fact
 from pcn.reports.selectors import Sums
+from pcn.research.models import MIN_THRESHOLD
 from pcn.reports.tables import COUNT, MONEY, PERCENT, Column, Table
 
 
@@ -49,6 +50,7 @@ class NetworkView:
     region_rows: list[dict]
     pending: list[Season] = field(default_factory=list)  # big seasons whose figures are being recomputed
     missing: list[Season] = field(default_factory=list)  # seasons with no figures yet
+    hidden: list[Season] = field(default_factory=list)  # a community's seasons with too few households to show
     oldest: object = None  # when the oldest figures shown were computed
 
 
@@ -78,6 +80,11 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
             return reverse("season_dashboard", args=[season.pk])
         return None
 
+    def is_hidden(season, s: Sums) -> bool:
+        """An Indigenous community's season that reached fewer households than the smallest count any aggregate
+        shows (DESIGN.md §7: others see aggregates with small counts suppressed)."""
+        return season.program.kind == Program.Kind.INDIGENOUS_COMMUNITY and 0 < s.reached < MIN_THRESHOLD
+
     def outstanding(season) -> int | None:
         snap = snapshots.get(season.pk)
         return snap.summary["funding"]["outstanding_cents"] if snap else None
@@ -86,8 +93,16 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
     season_rows, by_region, total = [], defaultdict(Sums), Sums()
     region_programs = defaultdict(set)
     total_outstanding = 0
+    hidden = []
     for season in current:
         s = sums[season.pk]
+        if is_hidden(season, s):
+            # Shown without figures, and out of every total: a total minus the other rows would give them back.
+            hidden.append(season)
+            season_rows.append({"program": season.program.name, "program_id": season.program_id, "season": season.name,
+                                "region": str(regions.get(season.program.region, season.program.region)),
+                                "url": dashboard_url(season)})
+            continue
         season_rows.append({"program": season.program.name, "program_id": season.program_id,
                             "region": str(regions.get(season.program.region, season.program.region)),
                             "season": season.name, "url": dashboard_url(season), **_indicators(s, outstanding(season))})
@@ -104,7 +119,7 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
     history_rows = [
         {"program": s.program.name, "season": s.name, "url": dashboard_url(s), "start": s.starts_on.isoformat(),
          "closed": _("fermée") if s.closed_at else _("en cours"), **_indicators(sums[s.pk])}
-        for s in seasons
+        for s in seasons if not is_hidden(s, sums[s.pk])
     ]
     return NetworkView(
         season_table=Table(
@@ -130,5 +145,6 @@ def network_view(network: Network, *, year: int | None, by) -> NetworkView:
         region_rows=region_rows,
         pending=pending,
         missing=missing,
+        hidden=hidden,
         oldest=min((snap.built_at for snap in snapshots.values()), default=None),
     )

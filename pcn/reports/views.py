@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pcn.accounts.access import READ_CONFIG, get_network_for_user, program_roles
 from pcn.accounts.shortcuts import render_program_page
+from pcn.research.models import MIN_THRESHOLD
 from pcn.households.access import get_season_partners_for_user
 from pcn.payments.access import get_vendor_for_payments
 from pcn.programs.access import get_season_for_user
@@ -212,5 +213,6 @@ def network_dashboard(request):
                            _count_text, colour=HANDED_OUT))
     return render(request, "reports/network_dashboard.html", {
         "network": net, "form": form, "year": year, "view": view, "charts": [c for c in charts if not c.empty],
+        "smallest": MIN_THRESHOLD,
         "query": request.GET.urlencode(),
     })

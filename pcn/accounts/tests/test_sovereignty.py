@@ -48,3 +48,37 @@ class SovereigntyTest(TestCase):
         self.client.force_login(self.admin)
         page = self.client.get(reverse("network_dashboard"))
         self.assertContains(page, reverse("season_dashboard", args=[self.community["season"].pk]))
+
+
+class SmallCommunityTotalsTest(TestCase):
+    """A community's season that reached fewer than 5 households shows no figures in the provincial view, and its
+    households count in no total (a total minus the other rows would give them back)."""
+
+    def test_a_small_communitys_figures_are_hidden_and_left_out_of_every_total(self):
+        from pcn.reports.network import network_view
+        from pcn.reports.snapshot import season_refresh
+        from pcn.reports.tests.factories import report_world
+
+        w = report_world()  # one household reached, 35 $ handed out
+        season_refresh(w["season"])
+        analyst = w["analyst"]
+
+        view = network_view(w["program"].network, year=w["season"].starts_on.year, by=analyst)
+        row = view.season_table.rows[0]
+        self.assertEqual((row["reached"], view.season_table.total["reached"]), (1, 1))  # an MRC: shown
+        self.assertEqual(view.hidden, [])
+
+        Program.objects.filter(pk=w["program"].pk).update(kind=Program.Kind.INDIGENOUS_COMMUNITY)
+        view = network_view(w["program"].network, year=w["season"].starts_on.year, by=analyst)
+        row = view.season_table.rows[0]
+        self.assertEqual(row["program"], w["program"].name)
+        self.assertNotIn("reached", row)
+        self.assertEqual(view.season_table.total["reached"], 0)
+        self.assertEqual(view.season_table.total["redeemed"], 0)
+        self.assertEqual([r["reached"] for r in view.region_table.rows], [])
+        self.assertEqual(view.history_table.rows, [])
+        self.assertEqual([s.pk for s in view.hidden], [w["season"].pk])
+
+        self.client.force_login(analyst)
+        page = self.client.get(reverse("network_dashboard"), {"year": w["season"].starts_on.year})
+        self.assertContains(page, "a rejoint moins de 5 ménages : ses chiffres sont cachés")
