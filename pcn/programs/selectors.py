@@ -14,15 +14,16 @@ def season_in_focus(program: Program, today: datetime.date) -> Season | None:
 
 
 def program_status(seasons: list[Season], today: datetime.date) -> tuple[str, Season | None]:
-    """Where a program stands, from its seasons (any order): ("draft", None) before its first season, else its
-    latest season and one of "upcoming", "running", "ended" (not closed yet) or "closed"."""
+    """Where a program stands, from its seasons (any order), and the season that says so: ("draft", None) before
+    its first season; else, in this order, a season "running" today, one "ended" but not closed yet (to close),
+    the next "upcoming" one, or the latest "closed" one."""
     if not seasons:
         return "draft", None
-    latest = max(seasons, key=lambda season: season.starts_on)
-    if latest.closed_at is not None:
-        return "closed", latest
-    if today < latest.starts_on:
-        return "upcoming", latest
-    if today <= latest.ends_on:
-        return "running", latest
-    return "ended", latest
+    open_seasons = [s for s in seasons if s.closed_at is None]
+    if running := [s for s in open_seasons if s.starts_on <= today <= s.ends_on]:
+        return "running", running[0]
+    if ended := [s for s in open_seasons if s.ends_on < today]:
+        return "ended", max(ended, key=lambda s: s.ends_on)
+    if upcoming := [s for s in open_seasons if today < s.starts_on]:
+        return "upcoming", min(upcoming, key=lambda s: s.starts_on)
+    return "closed", max(seasons, key=lambda s: s.starts_on)

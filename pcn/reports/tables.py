@@ -115,8 +115,9 @@ def to_xlsx(tables: list[Table]) -> bytes:
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(table.title))])
         sheet["A1"].font = bold
         if table.note:
-            sheet.append([str(table.note)])
-        sheet.append([str(c.label) for c in table.columns])
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(table.note))])
+        # Labels may be people's words too (a scenario's name heads its column): no control characters.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(c.label)) for c in table.columns])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         header_row = sheet.max_row

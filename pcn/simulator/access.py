@@ -45,7 +45,8 @@ def get_scenarios_for_user(user, program: Program, ids: list[int]) -> list[Budge
 
 def get_source_season(program: Program, season_id) -> Season:
     """A season of `program` to start a scenario from; 404 for anything else."""
-    season = Season.objects.filter(pk=season_id, program=program).first() if str(season_id).isdigit() else None
+    text = str(season_id)
+    season = Season.objects.filter(pk=int(text), program=program).first() if text.isdecimal() and len(text) < 10 else None
     if season is None:
         raise Http404
     return season

@@ -34,6 +34,7 @@ import datetime
 import functools
 from dataclasses import dataclass, replace
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pcn.lib.money import format_cents
@@ -87,12 +88,17 @@ class Inputs:
 
     @property
     def ends_on(self) -> datetime.date:
-        return self.starts_on + datetime.timedelta(days=7 * self.weeks - 1)
+        return scenario_end(self.starts_on, self.weeks)
 
     def season(self) -> Season:
         """An unsaved season with these dates and rules (never saved: `season_periods` reads its fields)."""
         return Season(starts_on=self.starts_on, ends_on=self.ends_on, weeks=self.weeks, frequency=self.frequency,
                       household_size_cap=self.cap)
+
+
+def scenario_end(starts_on: datetime.date, weeks: int) -> datetime.date:
+    """A scenario's season ends the day before the week after its last one starts."""
+    return starts_on + datetime.timedelta(days=7 * weeks - 1)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -108,7 +114,7 @@ def share(amount_cents: int, numerator: int, denominator: int) -> int:
 
 
 def _money(cents: int) -> str:
-    return format_cents(cents)
+    return format_cents(cents, get_language() or "fr")
 
 
 def input_errors(inputs: Inputs) -> dict[str, str]:
@@ -120,6 +126,8 @@ def input_errors(inputs: Inputs) -> dict[str, str]:
     errors: dict[str, str] = {}
     if inputs.budget_cents <= 0:
         errors["grant_amount_0"] = _("Donnez le montant d'au moins une subvention.")
+    if not 2000 <= inputs.starts_on.year <= 2100:
+        errors["starts_on"] = _("Choisissez une date entre l'an 2000 et l'an 2100.")
     if not 1 <= inputs.weeks <= MAX_WEEKS:
         errors["weeks"] = _("Choisissez entre 1 et %(most)s semaines.") % {"most": MAX_WEEKS}
     if inputs.frequency not in Season.Frequency.values:

@@ -5,6 +5,7 @@ from django.db.models import Count
 from pcn.funding.models import Grant
 from pcn.funding.selectors import DEFAULT_RATE_PERCENT, past_rate
 from pcn.households.models import Household
+from pcn.programs.entitlements import season_periods
 from pcn.programs.models import Season
 from pcn.simulator import budget
 
@@ -27,6 +28,24 @@ def season_grants(season: Season) -> list[Grant]:
                                      ends_on__gte=season.starts_on).order_by("name", "pk"))
 
 
+def scenario_weeks(season: Season) -> int:
+    """The weeks a scenario needs to have the season's hand-outs. A scenario's season ends `weeks` weeks after its
+    start; a monthly season's hand-outs follow its real dates (its `weeks` may be fewer), so the scenario takes the
+    whole weeks its dates cover, one fewer if that would add a hand-out after its real end."""
+    if season.frequency != Season.Frequency.MONTHLY:
+        return season.weeks
+    weeks = ((season.ends_on - season.starts_on).days + 7) // 7
+    real = len(season_periods(season))
+
+    def hand_outs(weeks: int) -> int:
+        return len(season_periods(Season(starts_on=season.starts_on, ends_on=budget.scenario_end(season.starts_on, weeks),
+                                         weeks=weeks, frequency=season.frequency)))
+
+    while weeks > 1 and hand_outs(weeks) > real:
+        weeks -= 1
+    return weeks
+
+
 def inputs_from_season(season: Season) -> budget.Inputs:
     """A scenario's inputs as the season has them: dates, weeks, frequency, table up to the cap, coupon values,
     expected rate, its grants' amounts (each grant whole, even when it also pays other seasons) and its
@@ -40,7 +59,7 @@ def inputs_from_season(season: Season) -> budget.Inputs:
         households[min(max(row["size"], 1), cap) - 1] += row["n"]
     return budget.Inputs(
         grants=tuple(budget.GrantLine(name=g.name, amount_cents=g.amount_cents) for g in season_grants(season)),
-        starts_on=season.starts_on, weeks=season.weeks, frequency=season.frequency,
+        starts_on=season.starts_on, weeks=scenario_weeks(season), frequency=season.frequency,
         entitlement_cents=tuple(table.get(size, 0) for size in range(1, cap + 1)),
         households=tuple(households),
         denominations_cents=tuple(season.denominations.values_list("value_cents", flat=True)),

@@ -235,9 +235,9 @@ def program_answers(program: Program) -> dict:
 
 def model_answers(season: Season, *, today: datetime.date, program: Program | None = None) -> dict:
     """A draft's answers copied from another program's season: its rules, amounts, coupons and classes, moved
-    to next summer's dates. Nothing about its people (partners' names, households, vendors) is copied."""
+    to next summer's dates. Nothing about its people (partners' names, households, vendors) nor its payment
+    settings is copied."""
     starts_on = first_monday_of_june(today)
-    settings = getattr(season.program, "payment_settings", None)
     return {
         "program": program_answers(program) if program else {
             "name": "", "kind": season.program.kind, "region": "", "languages": list(season.program.languages),
@@ -263,8 +263,8 @@ def model_answers(season: Season, *, today: datetime.date, program: Program | No
         "partners": {
             "band_council": "",
             "names": [],
-            "local_currency_name": settings.local_currency_name if settings else "",
-            "local_units_per_100_cad": settings.local_units_per_100_cad if settings else None,
+            "local_currency_name": "",  # another program's rate is its treasury's, never copied
+            "local_units_per_100_cad": None,
         },
     }
 

@@ -97,12 +97,25 @@ def setup_draft_answer(*, draft: SetupDraft, step: str, answer) -> SetupDraft:
     draft = SetupDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.finished_at:
         raise ValidationError(_("Cette mise en place est terminée : modifiez le programme et sa saison directement."))
+    _follow(draft.answers, step, answer)
     draft.answers[step] = answer
     following = STEP_KEYS[min(step_index(step) + 1, len(STEP_KEYS) - 1)]
     if step_index(following) > step_index(draft.step):
         draft.step = following
     draft.save()
     return draft
+
+
+def _follow(answers: dict, step: str, answer) -> None:
+    """Bring the later answers in line with a changed one, in place: a lower household size cap drops the
+    amounts of sizes above it; a program that is no longer an Indigenous community has no band council. What a
+    change leaves to fill (a higher cap's new sizes, a council's name) the review's check asks for."""
+    if step == "season":
+        cap = answer["household_size_cap"]
+        amounts = answers["amounts"]["entitlements"]
+        answers["amounts"]["entitlements"] = {size: cents for size, cents in amounts.items() if int(size) <= cap}
+    if step == "program" and answer["kind"] != Program.Kind.INDIGENOUS_COMMUNITY:
+        answers["partners"]["band_council"] = ""
 
 
 @transaction.atomic
@@ -152,8 +165,9 @@ def setup_apply(*, draft: SetupDraft, by) -> Season:
             season=season, name=coupon_class["name"], categories=coupon_class["categories"]
         ))
 
-    if partners.get("local_currency_name"):
-        settings = PaymentSettings.objects.filter(program=program).first() or PaymentSettings(program=program)
+    # The payment settings are the treasury's: the wizard only gives a program its first ones.
+    if partners.get("local_currency_name") and not PaymentSettings.objects.filter(program=program).exists():
+        settings = PaymentSettings(program=program)
         settings.local_currency_name = partners["local_currency_name"]
         settings.local_units_per_100_cad = partners["local_units_per_100_cad"]
         settings.updated_by = by

@@ -9,6 +9,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
@@ -17,6 +19,7 @@ from pcn.programs.choices import Language, ProductCategory, Region, SalePointKin
 from pcn.programs.entitlements import split_into_coupons
 from pcn.programs.models import Program, Season
 from pcn.toolbox.program_templates import TEMPLATES
+from pcn.simulator.budget import MAX_PER_PERIOD_CENTS
 from pcn.toolbox.setup import season_end
 
 MAX_CLASSES = 3
@@ -144,6 +147,8 @@ class SeasonStepForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        if not 2000 <= data["starts_on"].year <= 2100:
+            raise ValidationError({"starts_on": _("Choisissez une date de début entre l'an 2000 et l'an 2100.")})
         ends_on = season_end(data["starts_on"], data["weeks"])
         season = Season(
             program_id=self.program.pk if self.program else None, name=data["name"], starts_on=data["starts_on"],
@@ -192,6 +197,8 @@ class AmountsStepForm(forms.Form):
             self.fields[f"size_{size}"] = MoneyField(
                 label=size_label(size, cap), initial=amounts.get(str(size)),
                 error_messages={"required": _("Donnez le montant pour ce ménage.")},
+                validators=[MaxValueValidator(MAX_PER_PERIOD_CENTS, message=_(
+                    "Un ménage reçoit au plus 1 000 $ par remise. Vérifiez le montant."))],
             )
         for index in range(MAX_DENOMINATIONS):
             self.fields[f"value_{index}"] = MoneyField(
@@ -218,7 +225,8 @@ class AmountsStepForm(forms.Form):
                 self.add_error(f"size_{size}", _(
                     "On ne peut pas remettre exactement %(amount)s avec des coupons de %(values)s. Changez le "
                     "montant ou ajoutez une valeur de coupon."
-                ) % {"amount": format_cents(amount), "values": ", ".join(format_cents(v) for v in sorted(values))})
+                ) % {"amount": format_cents(amount, get_language() or "fr"),
+                     "values": ", ".join(format_cents(v, get_language() or "fr") for v in sorted(values))})
         return data
 
     def answer(self) -> dict:
@@ -288,8 +296,11 @@ class PartnersStepForm(forms.Form):
         help_text=_("Par exemple 105 : 100 $ donnent 105 unités."),
     )
 
-    def __init__(self, *args, program_kind: str, **kwargs):
+    def __init__(self, *args, program_kind: str, has_payment_settings: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.has_payment_settings = has_payment_settings
+        if has_payment_settings:  # the treasury's, on its own page
+            del self.fields["local_currency_name"], self.fields["local_units_per_100_cad"]
         self.band_council_required = program_kind == Program.Kind.INDIGENOUS_COMMUNITY
         if self.band_council_required:
             self.fields["band_council"].required = True
@@ -311,7 +322,7 @@ class PartnersStepForm(forms.Form):
             self.add_error("names", _("Un organisme paraît deux fois dans la liste."))
         data["names"] = names
         currency, rate = (data.get("local_currency_name") or "").strip(), data.get("local_units_per_100_cad")
-        if bool(currency) != bool(rate) and "local_units_per_100_cad" not in self.errors:
+        if bool(currency) != bool(rate) and "local_units_per_100_cad" not in self.errors and not self.has_payment_settings:
             raise ValidationError(_("Donnez le nom de la monnaie locale et son taux, ensemble, ou laissez les deux vides."))
         data["local_currency_name"] = currency
         return data
@@ -322,5 +333,5 @@ class PartnersStepForm(forms.Form):
             "band_council": (data.get("band_council") or "").strip(),
             "names": data["names"],
             "local_currency_name": data["local_currency_name"],
-            "local_units_per_100_cad": data["local_units_per_100_cad"] if data["local_currency_name"] else None,
+            "local_units_per_100_cad": data.get("local_units_per_100_cad") if data["local_currency_name"] else None,
         }

@@ -9,17 +9,25 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from pcn.accounts.access import CONFIGURE, check_program_access, get_network_for_user
+from pcn.accounts.access import (
+    CONFIGURE,
+    check_program_access,
+    get_network_for_user,
+    networks_for_user,
+    programs_for_user,
+)
 from pcn.accounts.models import Role
 from pcn.accounts.shortcuts import render_program_page
 from pcn.documents.kinds import LANGUAGE_NAMES as DOCUMENT_LANGUAGES
 from pcn.documents.kinds import Kind as DocumentKind
 from pcn.lib.formfields import add_service_errors, posted
+from pcn.payments.models import PaymentSettings
 from pcn.programs.access import get_program_for_user
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
 from pcn.programs.models import Program, Season
@@ -44,17 +52,21 @@ def get_draft_for_user(user, draft_id: int) -> SetupDraft:
         raise Http404
     if draft.program is not None:
         check_program_access(user, draft.program, roles=CONFIGURE)
-    else:
-        get_network_for_user(user, roles=[Role.NETWORK_ADMIN])
+    elif draft.network not in networks_for_user(user, roles=[Role.NETWORK_ADMIN]):
+        raise Http404
     return draft
 
 
-def model_seasons(network, program=None):
-    """Seasons of the network's other programs that are set up enough to copy (amounts, values and classes)."""
+def model_seasons(user, network, program=None):
+    """Seasons of the network's other programs that are set up enough to copy (amounts, values and classes).
+    A program's rules are shared across the network, not its people; an Indigenous community's only with those
+    who reach it (pcn.accounts.access._reaches)."""
     seasons = Season.objects.filter(program__network=network, entitlement_rows__isnull=False,
                                     denominations__isnull=False, coupon_classes__isnull=False)
     if program is not None:
         seasons = seasons.exclude(program=program)
+    reached = programs_for_user(user).filter(kind=Program.Kind.INDIGENOUS_COMMUNITY)
+    seasons = seasons.exclude(Q(program__kind=Program.Kind.INDIGENOUS_COMMUNITY) & ~Q(program__in=reached))
     ids = seasons.values("pk").distinct()
     return Season.objects.filter(pk__in=ids).select_related("program").order_by("program__name", "-starts_on")
 
@@ -67,7 +79,7 @@ def _page(request, draft_or_program, template, context):
 
 
 def _start(request, *, network, program):
-    seasons = model_seasons(network, program)
+    seasons = model_seasons(request.user, network, program)
     form = StartForm(posted(request), model_seasons=seasons)
     if request.method == "POST" and form.is_valid():
         template, model_season = form.chosen()
@@ -114,7 +126,8 @@ def _form_for(step: str, draft: SetupDraft, data):
     if step == "classes":
         return ClassesStepForm(data, answer=answers["classes"])
     if step == "partners":
-        form = PartnersStepForm(data, program_kind=answers["program"]["kind"])
+        has_settings = draft.program is not None and PaymentSettings.objects.filter(program=draft.program).exists()
+        form = PartnersStepForm(data, program_kind=answers["program"]["kind"], has_payment_settings=has_settings)
         form.initial = form.initial_from(answers["partners"])
         return form
     raise Http404
@@ -223,8 +236,11 @@ def summary(answers: dict) -> dict:
 @login_required
 def setup_done(request, draft_id: int):
     draft = get_draft_for_user(request.user, draft_id)
-    if not draft.finished_at or draft.season is None:
+    if not draft.finished_at:
         return redirect("setup_step", draft.pk, draft.step)
+    if draft.season is None:  # deleted since
+        messages.warning(request, _("La saison créée par cette mise en place n'existe plus."))
+        return redirect("program_detail", draft.program_id)
     season = draft.season
     template = TEMPLATES.get(draft.template)
     documents = [

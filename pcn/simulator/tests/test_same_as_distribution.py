@@ -123,3 +123,25 @@ class SameAsDistributionTest(TestCase):
     def test_monthly_season_hands_out_what_the_simulator_computed(self):
         result = self.check_same(Season.Frequency.MONTHLY)
         self.assertEqual(result.served_value_cents, 3 * (2500 + 2 * 3500 + 4500 + 4500))
+
+
+class MonthlySeasonWeeksTest(TestCase):
+    """A monthly season's hand-outs follow its dates, whatever its `weeks`: a scenario started from it has as many."""
+
+    def test_a_scenario_from_a_monthly_season_has_its_hand_outs(self):
+        import datetime
+
+        from pcn.programs.entitlements import season_periods
+        from pcn.programs.models import Season
+        from pcn.simulator.selectors import inputs_from_season
+        from pcn.testing import make_world
+
+        season = make_world("Mensuel")["season"]
+        for starts, ends, weeks in ((datetime.date(2026, 6, 13), datetime.date(2026, 10, 13), 12),
+                                    (datetime.date(2026, 6, 13), datetime.date(2026, 9, 13), 13),
+                                    (datetime.date(2026, 6, 13), datetime.date(2026, 11, 10), 20)):
+            Season.objects.filter(pk=season.pk).update(frequency=Season.Frequency.MONTHLY, starts_on=starts,
+                                                       ends_on=ends, weeks=weeks)
+            season.refresh_from_db()
+            inputs = inputs_from_season(season)
+            self.assertEqual(len(season_periods(inputs.season())), len(season_periods(season)), (starts, ends))

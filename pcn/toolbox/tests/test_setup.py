@@ -180,6 +180,61 @@ class WizardTest(WizardSteps, TestCase):
         self.assertFalse(Organization.objects.exists())
         draft.refresh_from_db()
         self.assertIsNone(draft.finished_at)
+        # The step shown posts to itself: the corrected name is kept, and the review then creates everything.
+        self.assertContains(response, f'action="{reverse("setup_step", args=[draft.pk, "program"])}"')
+        fixed = self.post_step(draft, "program", {**PROGRAM, "name": "Coupons nourriciers de Lotbinière-Nord"})
+        self.assertRedirects(fixed, reverse("setup_step", args=[draft.pk, "season"]), fetch_redirect_response=False)
+        created = self.client.post(reverse("setup_step", args=[draft.pk, "review"]))
+        self.assertRedirects(created, reverse("setup_done", args=[draft.pk]), fetch_redirect_response=False)
+        self.assertTrue(Program.objects.filter(name="Coupons nourriciers de Lotbinière-Nord").exists())
+
+    def test_a_changed_household_size_cap_brings_the_amounts_in_line(self):
+        draft = self.start()
+        for step, data in (("program", PROGRAM),):
+            self.post_step(draft, step, data)
+        season = {"name": "Été 2027", "starts_on": "2027-06-07", "weeks": "12", "frequency": "weekly",
+                  "household_size_cap": "5", "accepted_sale_point_kinds": ["market"]}
+        self.post_step(draft, "season", season)
+        draft.refresh_from_db()
+        for step in ("amounts", "classes", "partners"):
+            self.post_step(draft, step, _as_data(_form_for(step, draft, None)))
+        # Back to the season: a smaller cap drops the amounts above it; the review creates 3 rows.
+        self.post_step(draft, "season", {**season, "household_size_cap": "3"})
+        draft.refresh_from_db()
+        self.assertEqual(sorted(draft.answers["amounts"]["entitlements"]), ["1", "2", "3"])
+        self.assertEqual(draft.step, "review")
+        # A larger cap leaves a size without an amount: the review asks for it, and creates nothing meanwhile.
+        self.post_step(draft, "season", {**season, "household_size_cap": "4"})
+        response = self.client.post(reverse("setup_step", args=[draft.pk, "review"]))
+        self.assertContains(response, "étape « Les montants et les coupons » est à corriger")
+        self.assertContains(response, "Donnez le montant pour ce ménage.")
+        self.assertFalse(Season.objects.exists())
+        self.post_step(draft, "amounts", {"size_1": "20", "size_2": "30", "size_3": "40", "size_4": "55",
+                                          "value_0": "5"})
+        self.client.post(reverse("setup_step", args=[draft.pk, "review"]))
+        draft.refresh_from_db()
+        self.assertEqual(list(draft.season.entitlement_rows.values_list("amount_cents", flat=True)),
+                         [2000, 3000, 4000, 5500])
+
+    def test_a_program_that_is_no_longer_a_community_gets_no_band_council(self):
+        draft = self.start("indigenous_community")
+        self.post_step(draft, "program", {**PROGRAM, "kind": "indigenous_community", "region": "08"})
+        draft.refresh_from_db()
+        for step in ("season", "amounts", "classes"):
+            self.post_step(draft, step, _as_data(_form_for(step, draft, None)))
+        self.post_step(draft, "partners", {"band_council": "Conseil des Anishnabe de Lac-Simon"})
+        self.post_step(draft, "program", {**PROGRAM, "kind": "mrc", "region": "08"})
+        self.client.post(reverse("setup_step", args=[draft.pk, "review"]))
+        program = Program.objects.get(name=PROGRAM["name"])
+        self.assertFalse(program.organizations.filter(kind=Organization.Kind.BAND_COUNCIL).exists())
+
+    def test_a_date_out_of_reach_is_refused_in_words(self):
+        draft = self.start()
+        self.post_step(draft, "program", PROGRAM)
+        response = self.post_step(draft, "season", {
+            "name": "Été 9999", "starts_on": "9999-06-07", "weeks": "12", "frequency": "weekly",
+            "household_size_cap": "5", "accepted_sale_point_kinds": ["market"]})
+        self.assertContains(response, "Choisissez une date de début entre l&#x27;an 2000 et l&#x27;an 2100.")
 
     def test_creating_twice_makes_one_program(self):
         draft = self.start()
@@ -202,6 +257,40 @@ class WizardTest(WizardSteps, TestCase):
         self.assertEqual(draft.answers["amounts"]["entitlements"], {"1": 2500, "2": 3500, "3": 4500})
         self.assertEqual(draft.answers["partners"]["names"], [])
         self.assertEqual(draft.answers["season"]["household_size_cap"], 3)
+
+    def test_a_model_brings_no_payment_settings_and_an_existing_programs_stay_the_treasurys(self):
+        from pcn.payments.models import PaymentSettings
+
+        model = make_world("Papineau", network=self.network)
+        PaymentSettings.objects.create(program=model["program"], local_currency_name="Petite-monnaie",
+                                       local_units_per_100_cad=110, updated_by=self.admin)
+        self.client.post(reverse("setup_new"), {"start": "model", "model_season": model["season"].pk})
+        draft = SetupDraft.objects.get()
+        self.assertEqual(draft.answers["partners"]["local_currency_name"], "")
+
+        existing = Program.objects.create(network=self.network, name="PCN Lac", kind="mrc", region="07",
+                                          languages=["fr"])
+        PaymentSettings.objects.create(program=existing, local_currency_name="Lac", local_units_per_100_cad=100,
+                                       updated_by=self.admin)
+        self.client.post(reverse("setup_program", args=[existing.pk]), {"start": "local_currency"})
+        other = SetupDraft.objects.get(program=existing)
+        page = self.client.get(reverse("setup_step", args=[other.pk, "program"]))
+        self.assertEqual(page.status_code, 200)
+        other.step = "partners"
+        other.save()
+        page = self.client.get(reverse("setup_step", args=[other.pk, "partners"]))
+        self.assertNotContains(page, 'name="local_units_per_100_cad"')
+        self.assertContains(page, "que la trésorerie gère")
+
+    def test_a_communitys_season_is_a_model_only_for_those_who_reach_it(self):
+        community = make_world("Lac-Simon", network=self.network)
+        Program.objects.filter(pk=community["program"].pk).update(kind=Program.Kind.INDIGENOUS_COMMUNITY)
+        mrc = make_world("Portneuf", network=self.network)
+        coordinator = make_user("coordo", role=Role.COORDINATOR, program=mrc["program"])
+        self.assertContains(self.client.get(reverse("setup_new")), "PCN Lac-Simon – Été 2026")  # the network's admin
+        self.client.force_login(coordinator)
+        page = self.client.get(reverse("setup_program", args=[mrc["program"].pk]))
+        self.assertNotContains(page, "PCN Lac-Simon")
 
     def test_choosing_the_model_list_without_a_season_says_what_to_do(self):
         make_world("Portneuf", network=self.network)
@@ -271,7 +360,21 @@ class NetworkSharingTest(WizardSteps, TestCase):
         upcoming["season"].starts_on = today + datetime.timedelta(days=30)
         upcoming["season"].ends_on = today + datetime.timedelta(days=120)
         upcoming["season"].save()
-        Program.objects.create(network=self.network, name="PCN Kamouraska", kind="mrc", region="01", languages=["fr"])
+        Program.objects.create(network=self.network, name="PCN Bas", kind="mrc", region="01", languages=["fr"])
+
+        # A program in the middle of its season that has already prepared the next one is still running; one whose
+        # season ended without being closed says it is to close, even with its next season ready.
+        for world, days in ((running, 300), (ended_next := make_world("Matapédia", network=self.network), 300)):
+            Season.objects.create(program=world["program"], name="Été prochain", weeks=12,
+                                  starts_on=today + datetime.timedelta(days=days),
+                                  ends_on=today + datetime.timedelta(days=days + 83),
+                                  coupons_valid_from=today + datetime.timedelta(days=days),
+                                  coupons_valid_until=today + datetime.timedelta(days=days + 83),
+                                  accepted_sale_point_kinds=["market"])
+        for ended in (make_world("Kamouraska", network=self.network), ended_next):
+            ended["season"].starts_on = today - datetime.timedelta(days=90)
+            ended["season"].ends_on = today - datetime.timedelta(days=3)
+            ended["season"].save()
 
         page = self.client.get(reverse("network_home"))
 
@@ -281,7 +384,9 @@ class NetworkSharingTest(WizardSteps, TestCase):
         self.assertEqual(rows["PCN Portneuf"], "Saison en cours")
         self.assertEqual(rows["PCN Rimouski"], "Saison fermée")
         self.assertEqual(rows["PCN Matane"], "Saison à venir")
-        self.assertEqual(rows["PCN Kamouraska"], "En préparation")
+        self.assertEqual(rows["PCN Kamouraska"], "Saison terminée, à fermer")
+        self.assertEqual(rows["PCN Matapédia"], "Saison terminée, à fermer")
+        self.assertEqual(rows["PCN Bas"], "En préparation")
         model_link = f'{reverse("setup_new")}?model={running["season"].pk}'
         self.assertContains(page, model_link)
 

@@ -98,7 +98,7 @@ def test_a_new_coordinator_sets_up_the_program_prints_coupons_and_gets_its_docum
         assert expected in main
     assert sideways_overflow(page) == 0
     screenshot(page, "review")
-    go(page, page.get_by_role("button", name="Créer le programme et sa saison"))
+    go(page, page.get_by_role("button", name="Créer la saison"))
 
     assert "Coupons nourriciers de Charlevoix est prêt" in page.inner_text("h1")
     screenshot(page, "done")
