@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,7 +78,11 @@ def setup_draft_start(*, user, network: Network, program: Program | None = None,
     if template:
         if template not in TEMPLATES:
             raise ValidationError(_("Choisissez un des modèles de la liste."))
-        answers = template_answers(TEMPLATES[template], today=today, program=program)
+        # The names a template gives (season, classes) are the program's words: in its first language, not in
+        # the language of whoever sets it up.
+        languages = program.languages if program else TEMPLATES[template].languages
+        with translation.override(next((code for code in languages if code in ("fr", "en")), "fr")):
+            answers = template_answers(TEMPLATES[template], today=today, program=program)
     else:
         if model_season.program.network_id != network.pk:
             raise ValidationError(_("Choisissez une saison d'un programme du réseau."))

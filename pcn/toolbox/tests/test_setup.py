@@ -147,6 +147,12 @@ class WizardTest(WizardSteps, TestCase):
         self.assertEqual(draft.answers["amounts"], before)
         self.assertEqual(draft.step, "amounts")
 
+    def test_a_templates_names_are_in_the_programs_language_not_the_users(self):
+        self.client.cookies["django_language"] = "en"
+        draft = self.start("rural_mrc")
+        self.assertEqual(draft.answers["classes"][0]["name"], "Aliments locaux")
+        self.assertTrue(draft.answers["season"]["name"].startswith("Été "))
+
     def test_a_step_cannot_be_skipped(self):
         draft = self.start()
         response = self.client.get(reverse("setup_step", args=[draft.pk, "review"]))
