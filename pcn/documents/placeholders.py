@@ -97,7 +97,8 @@ def facts_for(*, season, vendor=None, partner=None) -> Facts:
     markets = []
     for market in program.markets.prefetch_related("sale_points").order_by("name"):
         points = [(p.name, p.address) for p in market.sale_points.all() if p.kind in season.accepted_sale_point_kinds]
-        markets.append((market.name, market.municipality, points))
+        if points:  # a market none of whose places takes the season's coupons would send households in vain
+            markets.append((market.name, market.municipality, points))
     partners = program.organizations.filter(kind__in=Organization.PARTNER_KINDS).order_by("name")
     return Facts(
         program=program.name,

@@ -97,6 +97,15 @@ class EveryDocumentTest(DocumentsTestCase):
         self.assertIn("Le ménage accepte-t-il de participer au programme ?", fr)
         self.assertIn("Does the household agree to take part in the program?", en)
 
+    def test_the_participant_sheet_lists_only_markets_that_take_the_seasons_coupons(self):
+        from pcn.markets.models import Market, SalePoint
+
+        baskets = Market.objects.create(program=self.w["program"], name="Paniers de Donnacona", municipality="Donnacona")
+        SalePoint.objects.create(market=baskets, name="Point de chute", kind="csa_pickup", address="3 rue du Port")
+        sheet = pdf_text(self.pdf(self.w["coordinator"], "participant_sheet", "fr").content)
+        self.assertIn("Marché de Portneuf (Portneuf)", sheet)
+        self.assertNotIn("Paniers de Donnacona", sheet)  # the season takes coupons at markets and farm stands only
+
     def test_the_distribution_log_prints_the_season_amounts_table(self):
         text = pdf_text(self.pdf(self.w["coordinator"], "distribution_log", "fr").content)
         self.assertIn("Montant à remettre chaque semaine", text)
