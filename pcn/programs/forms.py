@@ -92,6 +92,14 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
         return data
 
 
+def household_size_label(size: int, *, or_more: bool) -> str:
+    """« 1 personne », « 3 personnes », or « 6 personnes ou plus » for the largest size counted (larger households
+    receive its amount). The one label of a household size, wherever amounts are typed or shown."""
+    if or_more:
+        return _("1 personne ou plus") if size == 1 else _("%(size)s personnes ou plus") % {"size": size}
+    return _("1 personne") if size == 1 else _("%(size)s personnes") % {"size": size}
+
+
 class EntitlementForm(forms.Form):
     """One amount per household size, 1 to the season's cap."""
 
@@ -100,14 +108,8 @@ class EntitlementForm(forms.Form):
         current = {row.household_size: row.amount_cents for row in season.entitlement_rows.all()}
         cap = season.household_size_cap
         for size in range(1, cap + 1):
-            if size == cap and cap > 1:
-                label = _("%(size)s personnes ou plus") % {"size": size}
-            elif size == 1:
-                label = _("1 personne")
-            else:
-                label = _("%(size)s personnes") % {"size": size}
             self.fields[f"size_{size}"] = MoneyField(
-                label=label,
+                label=household_size_label(size, or_more=size == cap),
                 initial=current.get(size),
                 error_messages={"required": _("Donnez le montant pour ce ménage.")},
             )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.formfields import MoneyField
-from pcn.programs.forms import DateInput
+from pcn.programs.forms import DateInput, household_size_label
 from pcn.programs.models import Season
 from pcn.simulator import budget
 
@@ -23,14 +23,6 @@ def _count(label, *, most: int, help_text="", required=False, initial=None, mess
         error_messages={"invalid": message, "min_value": message, "required": message,
                         "max_value": _("Ce nombre est trop grand : écrivez au plus %(limit_value)s.")},
     )
-
-
-def size_label(size: int, *, or_more: bool) -> str:
-    if or_more and size > 1:
-        return _("%(size)s personnes ou plus") % {"size": size}
-    if size == 1:
-        return _("1 personne ou plus") if or_more else _("1 personne")
-    return _("%(size)s personnes") % {"size": size}
 
 
 class ScenarioForm(forms.Form):
@@ -69,7 +61,7 @@ class ScenarioForm(forms.Form):
         households = list(inputs.households) if inputs else []
         self.size_rows = max(SIZE_ROWS, len(table), len(households))
         for size in range(1, self.size_rows + 1):
-            label = size_label(size, or_more=size == self.size_rows)
+            label = household_size_label(size, or_more=size == self.size_rows)
             amount = table[size - 1] if size <= len(table) else None
             self.fields[f"amount_{size}"] = MoneyField(label=label, required=False, initial=amount or None)
             count = households[size - 1] if size <= len(households) else None

@@ -20,7 +20,7 @@ from pcn.programs.models import Season
 from pcn.reports import charts
 from pcn.reports.tables import COUNT, DATE, MONEY, TEXT, Column, Table
 from pcn.simulator.budget import Result
-from pcn.simulator.forms import size_label
+from pcn.programs.forms import household_size_label
 from pcn.simulator.models import BudgetScenario
 
 
@@ -105,7 +105,7 @@ def input_rows(scenario: BudgetScenario) -> list[tuple[str, str]]:
         (_("Fréquence des remises"), frequency_label(inputs.frequency)),
     ]
     for size, cents in enumerate(inputs.entitlement_cents, start=1):
-        rows.append((str(_("Montant par remise, %(size)s") % {"size": size_label(size, or_more=size == inputs.cap)}),
+        rows.append((str(_("Montant par remise, %(size)s") % {"size": household_size_label(size, or_more=size == inputs.cap)}),
                      money(cents)))
     rows += [
         (_("Valeurs des coupons"), ", ".join(money(d) for d in sorted(inputs.denominations_cents))),
@@ -170,7 +170,7 @@ def coupons_table(result: Result) -> Table:
 
 
 def sizes_table(result: Result) -> Table:
-    rows = [{"size": size_label(s.size, or_more=s.or_more), "per_period": s.per_period_cents, "periods": s.periods,
+    rows = [{"size": household_size_label(s.size, or_more=s.or_more), "per_period": s.per_period_cents, "periods": s.periods,
              "season": s.season_cents, "coupons": s.coupons_per_household, "cost": s.cost_cents,
              "entered": s.entered, "served": s.served} for s in result.sizes]
     total = {"size": str(_("Total")), "entered": result.households_entered, "served": result.households_served}

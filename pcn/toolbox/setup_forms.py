@@ -17,6 +17,7 @@ from pcn.lib.formfields import MoneyField, MultipleChoiceListField
 from pcn.lib.money import format_cents
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
 from pcn.programs.entitlements import split_into_coupons
+from pcn.programs.forms import household_size_label
 from pcn.programs.models import Program, Season
 from pcn.toolbox.program_templates import TEMPLATES
 from pcn.simulator.budget import MAX_PER_PERIOD_CENTS
@@ -177,14 +178,6 @@ class SeasonStepForm(forms.Form):
         return {**answer, "starts_on": datetime.date.fromisoformat(answer["starts_on"])}
 
 
-def size_label(size: int, cap: int) -> str:
-    if size == cap and cap > 1:
-        return _("%(size)s personnes ou plus") % {"size": size}
-    if size == 1:
-        return _("1 personne")
-    return _("%(size)s personnes") % {"size": size}
-
-
 class AmountsStepForm(forms.Form):
     """The amount per period for each household size up to the cap, and the coupons' face values; every amount
     must be payable in those coupons (no change is given at the stall)."""
@@ -195,7 +188,7 @@ class AmountsStepForm(forms.Form):
         amounts, values = answer.get("entitlements", {}), answer.get("denominations", [])
         for size in range(1, cap + 1):
             self.fields[f"size_{size}"] = MoneyField(
-                label=size_label(size, cap), initial=amounts.get(str(size)),
+                label=household_size_label(size, or_more=size == cap), initial=amounts.get(str(size)),
                 error_messages={"required": _("Donnez le montant pour ce ménage.")},
                 validators=[MaxValueValidator(MAX_PER_PERIOD_CENTS, message=_(
                     "Un ménage reçoit au plus 1 000 $ par remise. Vérifiez le montant."))],

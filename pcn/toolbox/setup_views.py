@@ -30,6 +30,7 @@ from pcn.lib.formfields import add_service_errors, posted
 from pcn.payments.models import PaymentSettings
 from pcn.programs.access import get_program_for_user
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
+from pcn.programs.forms import household_size_label
 from pcn.programs.models import Program, Season
 from pcn.toolbox import setup
 from pcn.toolbox.models import SetupDraft
@@ -41,7 +42,6 @@ from pcn.toolbox.setup_forms import (
     ProgramStepForm,
     SeasonStepForm,
     StartForm,
-    size_label,
 )
 
 
@@ -224,7 +224,7 @@ def summary(answers: dict) -> dict:
         "ends_on": setup.season_end(starts_on, season["weeks"]),
         "frequency": Season.Frequency(season["frequency"]).label,
         "kinds": [dict(SalePointKind.choices).get(code, code) for code in season["accepted_sale_point_kinds"]],
-        "amounts": [(size_label(int(size), cap), cents) for size, cents in
+        "amounts": [(household_size_label(int(size), or_more=int(size) == cap), cents) for size, cents in
                     sorted(answers["amounts"]["entitlements"].items(), key=lambda item: int(item[0]))],
         "denominations": answers["amounts"]["denominations"],
         "classes": [(c["name"], [dict(ProductCategory.choices).get(code, code) for code in c["categories"]])
