@@ -16,7 +16,7 @@ from pcn.accounts.selectors import home_party_memberships, home_program_cards
 from pcn.accounts.shortcuts import render_form_page, render_program_page
 from pcn.lib.formfields import form_submit, posted
 from pcn.programs.access import get_program_for_user
-from pcn.toolbox.models import SetupDraft
+from pcn.toolbox.setup import open_drafts
 
 
 @login_required
@@ -29,8 +29,7 @@ def home(request):
             "networks": networks_for_user(request.user),
             "program_cards": home_program_cards(request.user),
             "parties": home_party_memberships(request.user),
-            "setup_drafts": SetupDraft.objects.filter(created_by=request.user, finished_at__isnull=True)
-            .select_related("program"),
+            "setup_drafts": open_drafts(request.user),
         },
     )
 

@@ -62,6 +62,16 @@ def season_end(starts_on: datetime.date, weeks: int) -> datetime.date:
     return starts_on + datetime.timedelta(days=7 * weeks - 1)
 
 
+def open_drafts(user) -> list[SetupDraft]:
+    """The user's unfinished drafts they may still take up (a role lost since closes the way back)."""
+    from pcn.accounts.access import CONFIGURE, networks_for_user, program_roles
+    from pcn.accounts.models import Role
+
+    admin_of = {network.pk for network in networks_for_user(user, roles=[Role.NETWORK_ADMIN])}
+    drafts = SetupDraft.objects.filter(created_by=user, finished_at__isnull=True).select_related("program")
+    return [d for d in drafts if (program_roles(user, d.program) & CONFIGURE if d.program else d.network_id in admin_of)]
+
+
 def open_draft(*, user, program: Program | None) -> SetupDraft | None:
     """The user's unfinished draft for that program (None: a new program), to resume."""
     return SetupDraft.objects.filter(created_by=user, program=program, finished_at__isnull=True).first()

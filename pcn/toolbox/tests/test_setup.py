@@ -343,6 +343,10 @@ class CoordinatorSetupTest(WizardSteps, TestCase):
             self.assertEqual(self.client.get(reverse("setup_step", args=[draft.pk, "program"])).status_code, 404)
             self.assertEqual(self.client.get(reverse("setup_program", args=[self.program.pk])).status_code, 404)
             self.assertEqual(self.client.get(reverse("setup_new")).status_code, 404)
+        # A coordinator who lost the role no longer finds the draft on the home page.
+        self.coordinator.memberships.all().delete()
+        self.client.force_login(self.coordinator)
+        self.assertNotContains(self.client.get(reverse("home")), reverse("setup_step", args=[draft.pk, "program"]))
 
 
 class NetworkSharingTest(WizardSteps, TestCase):
