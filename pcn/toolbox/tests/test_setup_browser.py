@@ -141,3 +141,25 @@ def test_a_new_coordinator_sets_up_the_program_prints_coupons_and_gets_its_docum
     assert page.locator("a[href*='/documents/distribution_log/en/']").count() == 1  # and every other one
     assert sideways_overflow(page) == 0
     screenshot(page, "documents")
+
+
+def test_the_wizard_speaks_english_on_a_phone(live_server, make_page, log_in, screenshot):
+    network = Network.objects.create(name="Réseau")
+    make_user("admin", role=Role.NETWORK_ADMIN, network=network)
+    page = log_in(make_page(locale="en-CA"), "admin")
+    page.goto("/network/setup/")
+    assert page.inner_text("h1") == "Set up a new program"
+    assert sideways_overflow(page) == 0
+    screenshot(page, "start")
+    go(page, page.get_by_role("button", name="Start from the “City” template"))
+    assert "step 2 of 7" in page.inner_text("main")
+    go(page, page.get_by_role("button", name="Continue"))
+    assert "Choose the administrative region." in page.inner_text(".errors, .has-error") or \
+        "Choose the administrative region." in page.inner_text("main")
+    page.fill("#id_name", "Food coupons of Pontiac")
+    page.select_option("#id_region", "07")
+    page.fill("#id_fiduciary", "Pontiac Food Bank")
+    go(page, page.get_by_role("button", name="Continue"))
+    assert page.input_value("#id_name") == "Été 2027"  # the program's words stay French: its first language
+    assert sideways_overflow(page) == 0
+    screenshot(page, "season")
