@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField, OneMessagePerFieldMixin
+from pcn.lib.money import format_cents
 from pcn.programs.choices import Language, ProductCategory, SalePointKind
 from pcn.programs.models import CouponClass, Organization, Program, Season
 
@@ -90,6 +92,16 @@ class SeasonForm(OneMessagePerFieldMixin, forms.ModelForm):
         if not data.get("card_offline_cap_cents"):
             data["card_offline_cap_cents"] = Season._meta.get_field("card_offline_cap_cents").default
         return data
+
+
+def not_payable_message(amount_cents: int, values_cents) -> str:
+    """What to say when coupons of these values cannot make an amount exactly (split_into_coupons gives None):
+    no change is given at the stall, so every amount handed out must be made of whole coupons."""
+    language = get_language() or "fr"
+    return _("Les coupons de %(values)s ne permettent pas de faire exactement %(amount)s. Changez le montant ou "
+             "ajoutez une valeur de coupon.") % {
+        "values": ", ".join(format_cents(v, language) for v in sorted(values_cents)),
+        "amount": format_cents(amount_cents, language)}
 
 
 def household_size_label(size: int, *, or_more: bool) -> str:

@@ -17,6 +17,7 @@ from pcn.programs.access import (
     get_program_for_user,
     get_season_for_user,
 )
+from pcn.programs.entitlements import split_into_coupons
 from pcn.programs.forms import (
     CouponClassForm,
     DenominationsForm,
@@ -24,6 +25,8 @@ from pcn.programs.forms import (
     OrganizationForm,
     ProgramForm,
     SeasonForm,
+    household_size_label,
+    not_payable_message,
 )
 from pcn.programs.models import CouponClass, Organization, Program, Season
 from pcn.programs.selectors import program_status
@@ -137,6 +140,12 @@ def season_create(request, program_id: int):
 def season_detail(request, season_id: int):
     season = get_season_for_user(request.user, season_id)
     rows = list(season.entitlement_rows.all())
+    values = list(season.denominations.values_list("value_cents", flat=True))
+    not_payable = [
+        (household_size_label(row.household_size, or_more=row.household_size == season.household_size_cap),
+         not_payable_message(row.amount_cents, values))
+        for row in rows if values and split_into_coupons(row.amount_cents, values) is None
+    ]
     return render_program_page(
         request,
         "programs/season_detail.html",
@@ -145,6 +154,7 @@ def season_detail(request, season_id: int):
             "season": season,
             "entitlement_rows": rows,
             "entitlements_complete": len(rows) == season.household_size_cap,
+            "not_payable": not_payable,
             "denominations": season.denominations.all(),
             "coupon_classes": season.coupon_classes.all(),
         },

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from pcn.lib.money import format_cents
 from pcn.programs.entitlements import Period, entitlement_from_table, season_periods, split_into_coupons
+from pcn.programs.forms import not_payable_message
 from pcn.programs.models import Season
 
 MAX_WEEKS = 60
@@ -151,9 +152,7 @@ def input_errors(inputs: Inputs) -> dict[str, str]:
         elif cents > MAX_PER_PERIOD_CENTS:
             errors[name] = _("Écrivez au plus %(most)s par période.") % {"most": _money(MAX_PER_PERIOD_CENTS)}
         elif denominations and _split(cents, denominations) is None:
-            errors[name] = _("Les coupons de %(values)s ne permettent pas de faire exactement %(amount)s. Changez le "
-                             "montant ou ajoutez une valeur de coupon.") % {
-                "values": ", ".join(_money(d) for d in sorted(denominations)), "amount": _money(cents)}
+            errors[name] = not_payable_message(cents, denominations)
     if len(inputs.entitlement_cents) > MAX_SIZES:
         errors["amount_1"] = _("Le tableau compte au plus %(most)s tailles de ménage.") % {"most": MAX_SIZES}
     if any(n < 0 or n > MAX_HOUSEHOLDS for n in inputs.households):

@@ -10,14 +10,12 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
-from pcn.lib.money import format_cents
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
 from pcn.programs.entitlements import split_into_coupons
-from pcn.programs.forms import household_size_label
+from pcn.programs.forms import household_size_label, not_payable_message
 from pcn.programs.models import Program, Season
 from pcn.toolbox.program_templates import TEMPLATES
 from pcn.simulator.budget import MAX_PER_PERIOD_CENTS
@@ -215,11 +213,7 @@ class AmountsStepForm(forms.Form):
         for size in range(1, self.cap + 1):
             amount = data.get(f"size_{size}")
             if amount and values and split_into_coupons(amount, values) is None:
-                self.add_error(f"size_{size}", _(
-                    "On ne peut pas remettre exactement %(amount)s avec des coupons de %(values)s. Changez le "
-                    "montant ou ajoutez une valeur de coupon."
-                ) % {"amount": format_cents(amount, get_language() or "fr"),
-                     "values": ", ".join(format_cents(v, get_language() or "fr") for v in sorted(values))})
+                self.add_error(f"size_{size}", not_payable_message(amount, values))
         return data
 
     def answer(self) -> dict:

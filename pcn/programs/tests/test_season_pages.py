@@ -190,3 +190,17 @@ class DenominationAndClassPagesTest(TestCase):
         self.assertEqual(CouponClass.objects.get(name="Tous les aliments").categories, ["eggs", "meat", "honey"])
         page = self.client.get(reverse("season_detail", args=[self.season.pk]))
         self.assertContains(page, "Miel")
+
+
+class NotPayableAmountTest(TestCase):
+    """No change is given at the stall: the season's page says which amount its coupons cannot make exactly."""
+
+    def test_the_season_page_names_an_amount_the_coupons_cannot_make(self):
+        w = make_world("Portneuf")  # amounts 25, 35 and 45 $; 5 $ coupons
+        coordinator = make_user("coordo-np", role=Role.COORDINATOR, program=w["program"])
+        self.client.force_login(coordinator)
+        url = reverse("season_detail", args=[w["season"].pk])
+        self.assertNotContains(self.client.get(url), "ne permettent pas de faire exactement")
+        EntitlementRow.objects.filter(season=w["season"], household_size=2).update(amount_cents=3550)
+        self.assertContains(self.client.get(url),
+                            "2 personnes : Les coupons de 5,00\u00a0$ ne permettent pas de faire exactement 35,50\u00a0$.")

@@ -141,7 +141,7 @@ class WizardTest(WizardSteps, TestCase):
         response = self.post_step(draft, "amounts", {"size_1": "12,50", "size_2": "30", "size_3": "40", "size_4": "50",
                                                      "size_5": "60", "value_0": "5"})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "On ne peut pas remettre exactement 12,50")
+        self.assertContains(response, "Les coupons de 5,00 $ ne permettent pas de faire exactement 12,50 $.")
         self.assertContains(response, "ajoutez une valeur de coupon")
         draft.refresh_from_db()
         self.assertEqual(draft.answers["amounts"], before)

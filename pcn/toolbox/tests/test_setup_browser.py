@@ -78,7 +78,7 @@ def test_a_new_coordinator_sets_up_the_program_prints_coupons_and_gets_its_docum
     assert page.input_value("#id_size_5") == "60,00"
     page.fill("#id_size_1", "21,50")
     go(page, page.get_by_role("button", name="Continuer"))
-    assert "On ne peut pas remettre exactement 21,50" in page.inner_text(".has-error")
+    assert "ne permettent pas de faire exactement 21,50" in page.inner_text(".has-error")
     assert sideways_overflow(page) == 0
     screenshot(page, "amounts-error")
     page.fill("#id_size_1", "22")
