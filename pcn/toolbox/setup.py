@@ -18,7 +18,7 @@ from pcn.payments.models import PaymentSettings
 from pcn.programs import services as programs
 from pcn.programs.models import CouponClass, Network, Organization, Program, Season
 from pcn.toolbox.models import SetupDraft
-from pcn.toolbox.program_templates import TEMPLATES, model_answers, template_answers
+from pcn.toolbox.program_templates import TEMPLATES, model_answers, program_answers, template_answers
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,8 @@ def setup_draft_start(*, user, network: Network, program: Program | None = None,
         if model_season.program.network_id != network.pk:
             raise ValidationError(_("Choisissez une saison d'un programme du réseau."))
         answers = model_answers(model_season, today=today, program=program)
+    if program is not None:
+        answers["program_before"] = program_answers(program)  # to tell, at the end, what the wizard changed
     draft = open_draft(user=user, program=program) or SetupDraft(created_by=user, network=network, program=program)
     draft.template, draft.model_season = template, model_season
     draft.answers = answers
@@ -143,12 +145,20 @@ def setup_apply(*, draft: SetupDraft, by) -> Season:
         raise ValidationError(_("Cette mise en place est déjà terminée."))
     answers = draft.answers
     about = answers["program"]
-    program = draft.program or Program(network=draft.network)
+    if draft.program is not None:
+        # An existing program keeps what the wizard did not change, even if it changed since the draft began.
+        program = Program.objects.select_for_update().get(pk=draft.program_id)
+        before = answers.get("program_before") or {}
+        about = {**program_answers(program),
+                 **{key: value for key, value in about.items() if before.get(key) != value}}
+    else:
+        program = Program(network=draft.network)
     program.name, program.kind, program.region = about["name"], about["kind"], about["region"]
     program.languages = about["languages"]
     programs.program_save(program=program)
 
-    fiduciary = _organization(program, about["fiduciary"], Organization.Kind.FIDUCIARY)
+    fiduciary = (program.fiduciary if program.fiduciary_id and about["fiduciary"] == program.fiduciary.name
+                 else _organization(program, about["fiduciary"], Organization.Kind.FIDUCIARY))
     if program.fiduciary_id != fiduciary.pk:
         program.fiduciary = fiduciary
         programs.program_save(program=program)

@@ -414,3 +414,20 @@ class NetworkSharingTest(WizardSteps, TestCase):
             "household_size_cap": "3", "accepted_sale_point_kinds": ["market"],
         }, amounts={"size_1": "25", "size_2": "35", "size_3": "45", "value_0": "5"})
         self.assertContains(self.client.get(reverse("network_home")), "Modèle : PCN Portneuf – Été 2026")
+
+
+class StaleDraftTest(WizardSteps, TestCase):
+    def test_a_program_changed_meanwhile_keeps_what_the_wizard_did_not_change(self):
+        network = Network.objects.create(name="Réseau")
+        program = Program.objects.create(network=network, name="PCN Kamouraska", kind="mrc", region="01",
+                                         languages=["fr"])
+        self.admin = make_user("coordo", role=Role.COORDINATOR, program=program)
+        self.client.force_login(self.admin)
+        self.client.post(reverse("setup_program", args=[program.pk]), {"start": "rural_mrc"})
+        draft = SetupDraft.objects.get()
+        # Meanwhile, on the program's own page, the languages change.
+        Program.objects.filter(pk=program.pk).update(languages=["fr", "en"])
+        self.walk(draft, program={**PROGRAM, "name": "PCN Kamouraska", "region": "01"})
+        program.refresh_from_db()
+        self.assertEqual(program.languages, ["fr", "en"])  # the wizard's program step did not touch them
+        self.assertEqual(program.fiduciary.name, PROGRAM["fiduciary"])  # this one, it did
