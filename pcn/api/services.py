@@ -17,7 +17,10 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Donnez un nom à la clé, pour la reconnaître plus tard.")})
-    key = secrets.token_urlsafe(32)  # 256 random bits, 43 characters of [A-Za-z0-9_-]
+    # 256 random bits, 43 characters of [A-Za-z0-9_-]; never a leading "-", so that its prefix can be typed as a
+    # command's argument (`pcn revoke_api_token coordo <prefix>`) without being read as an option.
+    while (key := secrets.token_urlsafe(32)).startswith("-"):
+        pass
     token = ApiToken(user=user, name=name, key_hash=key_hash(key), prefix=key[:PREFIX_LENGTH])
     token.full_clean()
     token.save()

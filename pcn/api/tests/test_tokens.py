@@ -53,6 +53,11 @@ class TokenCreationTest(TestCase):
         with self.assertRaisesMessage(CommandError, "no user nobody"):
             call_command("create_api_token", "nobody", "--name", "x", stdout=StringIO(), stderr=StringIO())
 
+    def test_no_key_starts_with_a_dash_that_a_terminal_would_read_as_an_option(self):
+        keys = [api_token_create(user=self.user, name=f"Clé {i}")[1] for i in range(300)]
+        self.assertFalse([key for key in keys if key.startswith("-")])
+        self.assertEqual(len(set(keys)), 300)
+
     def test_the_revoke_command_revokes_the_token_named_by_its_prefix(self):
         token, key = api_token_create(user=self.user, name="Vieille clé")
         call_command("revoke_api_token", "coordo", key[:8], stdout=StringIO())
