@@ -7,6 +7,7 @@ resolve); `create` writes one row and raises ValidationError when a service refu
 """
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +55,7 @@ class Target:
     partners: list[Organization] = field(default_factory=list)
 
 
-class Kind:
+class Kind(ABC):
     slug = ""
     title = ""
     intro = ""
@@ -87,9 +88,9 @@ class Kind:
     def prepare(self, rows: list[Row], target: Target) -> None:
         pass
 
+    @abstractmethod
     def create(self, row: Row, target: Target, by, state: dict) -> None:
-        """Write one checked row through the kind's service; every kind defines it."""
-        raise NotImplementedError(f"{type(self).__name__} must say how a row is created")
+        """Write one checked row through the kind's service."""
 
     def example(self) -> dict[str, str]:
         return {col.key: col.example for col in self.columns}
