@@ -57,6 +57,12 @@ class Period:
         return self.starts_on <= day <= self.ends_on
 
 
+def weeks_end(starts_on: datetime.date, weeks: int) -> datetime.date:
+    """The last day of `weeks` weeks from `starts_on`: the day before the week after the last one starts (the
+    end a season gets when it is described by its first day and its number of weeks)."""
+    return starts_on + datetime.timedelta(days=7 * weeks - 1)
+
+
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     """`day` moved by `months` calendar months, on the same day of the month, or the month's last day
     when it is shorter (January 31 + 1 month → February 28 or 29)."""

@@ -38,7 +38,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pcn.lib.money import format_cents
-from pcn.programs.entitlements import Period, entitlement_from_table, season_periods, split_into_coupons
+from pcn.programs.entitlements import Period, entitlement_from_table, season_periods, split_into_coupons, weeks_end
 from pcn.programs.forms import not_payable_message
 from pcn.programs.models import Season
 
@@ -89,17 +89,12 @@ class Inputs:
 
     @property
     def ends_on(self) -> datetime.date:
-        return scenario_end(self.starts_on, self.weeks)
+        return weeks_end(self.starts_on, self.weeks)
 
     def season(self) -> Season:
         """An unsaved season with these dates and rules (never saved: `season_periods` reads its fields)."""
         return Season(starts_on=self.starts_on, ends_on=self.ends_on, weeks=self.weeks, frequency=self.frequency,
                       household_size_cap=self.cap)
-
-
-def scenario_end(starts_on: datetime.date, weeks: int) -> datetime.date:
-    """A scenario's season ends the day before the week after its last one starts."""
-    return starts_on + datetime.timedelta(days=7 * weeks - 1)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -5,7 +5,7 @@ from django.db.models import Count
 from pcn.funding.models import Grant
 from pcn.funding.selectors import DEFAULT_RATE_PERCENT, past_rate
 from pcn.households.models import Household
-from pcn.programs.entitlements import season_periods
+from pcn.programs.entitlements import season_periods, weeks_end
 from pcn.programs.models import Season
 from pcn.simulator import budget
 
@@ -38,7 +38,7 @@ def scenario_weeks(season: Season) -> int:
     real = len(season_periods(season))
 
     def hand_outs(weeks: int) -> int:
-        return len(season_periods(Season(starts_on=season.starts_on, ends_on=budget.scenario_end(season.starts_on, weeks),
+        return len(season_periods(Season(starts_on=season.starts_on, ends_on=weeks_end(season.starts_on, weeks),
                                          weeks=weeks, frequency=season.frequency)))
 
     while weeks > 1 and hand_outs(weeks) > real:

@@ -39,11 +39,11 @@ class ProgramTemplate:
     weeks: int
     frequency: str
     household_size_cap: int
-    amounts_cents: tuple[int, ...]  # per period, for sizes 1, 2, ... cap
+    amounts_cents: tuple[int | None, ...]  # per period, for sizes 1, 2, ... cap (None: not set yet)
     denominations_cents: tuple[int, ...]
     classes: tuple[tuple[str, tuple[str, ...]], ...]
     sale_point_kinds: tuple[str, ...]
-    expected_redemption_rate: int
+    expected_redemption_rate: int | None
     cards_enabled: bool = False
     counts_only: bool = False
     accept_unissued: bool = False
@@ -210,7 +210,7 @@ def template_answers(template: ProgramTemplate, *, today: datetime.date, program
             "expected_redemption_rate": template.expected_redemption_rate,
         },
         "amounts": {
-            "entitlements": {str(size): cents for size, cents in enumerate(template.amounts_cents, start=1)},
+            "entitlements": {str(size): cents for size, cents in enumerate(template.amounts_cents, start=1) if cents},
             "denominations": list(template.denominations_cents),
         },
         "classes": [{"name": str(name), "categories": list(categories)} for name, categories in template.classes],
@@ -236,35 +236,17 @@ def program_answers(program: Program) -> dict:
 def model_answers(season: Season, *, today: datetime.date, program: Program | None = None) -> dict:
     """A draft's answers copied from another program's season: its rules, amounts, coupons and classes, moved
     to next summer's dates. Nothing about its people (partners' names, households, vendors) nor its payment
-    settings is copied."""
-    starts_on = first_monday_of_june(today)
-    return {
-        "program": program_answers(program) if program else {
-            "name": "", "kind": season.program.kind, "region": "", "languages": list(season.program.languages),
-            "fiduciary": "",
-        },
-        "season": {
-            "name": summer_name(starts_on),
-            "starts_on": starts_on.isoformat(),
-            "weeks": season.weeks,
-            "frequency": season.frequency,
-            "household_size_cap": season.household_size_cap,
-            "accepted_sale_point_kinds": list(season.accepted_sale_point_kinds),
-            "cards_enabled": season.cards_enabled,
-            "counts_only": season.counts_only,
-            "accept_unissued": season.accept_unissued,
-            "expected_redemption_rate": season.expected_redemption_rate,
-        },
-        "amounts": {
-            "entitlements": {str(row.household_size): row.amount_cents for row in season.entitlement_rows.all()},
-            "denominations": [d.value_cents for d in season.denominations.all()],
-        },
-        "classes": [{"name": c.name, "categories": list(c.categories)} for c in season.coupon_classes.all()],
-        "partners": {
-            "band_council": "",
-            "names": [],
-            "local_currency_name": "",  # another program's rate is its treasury's, never copied
-            "local_units_per_100_cad": None,
-        },
-    }
-
+    settings (another program's rate is its treasury's) is copied."""
+    amounts = {row.household_size: row.amount_cents for row in season.entitlement_rows.all()}
+    model = ProgramTemplate(
+        key="", label=str(season), summary="", why=(), kind=season.program.kind,
+        languages=tuple(season.program.languages), weeks=season.weeks, frequency=season.frequency,
+        household_size_cap=season.household_size_cap,
+        amounts_cents=tuple(amounts.get(size) for size in range(1, season.household_size_cap + 1)),
+        denominations_cents=tuple(d.value_cents for d in season.denominations.all()),
+        classes=tuple((c.name, tuple(c.categories)) for c in season.coupon_classes.all()),
+        sale_point_kinds=tuple(season.accepted_sale_point_kinds),
+        expected_redemption_rate=season.expected_redemption_rate, cards_enabled=season.cards_enabled,
+        counts_only=season.counts_only, accept_unissued=season.accept_unissued,
+    )
+    return template_answers(model, today=today, program=program)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from pcn.payments.models import PaymentSettings
 from pcn.programs import services as programs
+from pcn.programs.entitlements import weeks_end
 from pcn.programs.models import CouponClass, Network, Organization, Program, Season
 from pcn.toolbox.models import SetupDraft
 from pcn.toolbox.program_templates import TEMPLATES, model_answers, program_answers, template_answers
@@ -55,11 +56,6 @@ def step_index(key: str) -> int:
 
 def step_for(key: str) -> Step:
     return STEPS[step_index(key)]
-
-
-def season_end(starts_on: datetime.date, weeks: int) -> datetime.date:
-    """A season of `weeks` weeks from `starts_on` ends the day before the week after its last starts."""
-    return starts_on + datetime.timedelta(days=7 * weeks - 1)
 
 
 def open_drafts(user) -> list[SetupDraft]:
@@ -170,7 +166,7 @@ def setup_apply(*, draft: SetupDraft, by) -> Season:
 
     rules = answers["season"]
     starts_on = datetime.date.fromisoformat(rules["starts_on"])
-    ends_on = season_end(starts_on, rules["weeks"])
+    ends_on = weeks_end(starts_on, rules["weeks"])
     season = programs.season_save(season=Season(
         program=program, name=rules["name"], starts_on=starts_on, ends_on=ends_on, weeks=rules["weeks"],
         frequency=rules["frequency"], household_size_cap=rules["household_size_cap"],

@@ -14,12 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pcn.lib.formfields import MoneyField, MultipleChoiceListField
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
-from pcn.programs.entitlements import split_into_coupons
-from pcn.programs.forms import household_size_label, not_payable_message
+from pcn.programs.entitlements import split_into_coupons, weeks_end
+from pcn.programs.forms import DateInput, household_size_label, not_payable_message
 from pcn.programs.models import Program, Season
 from pcn.toolbox.program_templates import TEMPLATES
 from pcn.simulator.budget import MAX_PER_PERIOD_CENTS
-from pcn.toolbox.setup import season_end
 
 MAX_CLASSES = 3
 MAX_DENOMINATIONS = 4
@@ -91,13 +90,6 @@ class ProgramStepForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class SeasonStepForm(forms.Form):
     name = forms.CharField(label=_("Nom de la saison"), max_length=120)
     starts_on = forms.DateField(
@@ -148,7 +140,7 @@ class SeasonStepForm(forms.Form):
             return data
         if not 2000 <= data["starts_on"].year <= 2100:
             raise ValidationError({"starts_on": _("Choisissez une date de début entre l'an 2000 et l'an 2100.")})
-        ends_on = season_end(data["starts_on"], data["weeks"])
+        ends_on = weeks_end(data["starts_on"], data["weeks"])
         season = Season(
             program_id=self.program.pk if self.program else None, name=data["name"], starts_on=data["starts_on"],
             ends_on=ends_on, weeks=data["weeks"], frequency=data["frequency"],

@@ -30,6 +30,7 @@ from pcn.lib.formfields import add_service_errors, posted
 from pcn.payments.models import PaymentSettings
 from pcn.programs.access import get_program_for_user
 from pcn.programs.choices import Language, ProductCategory, Region, SalePointKind
+from pcn.programs.entitlements import weeks_end
 from pcn.programs.forms import household_size_label
 from pcn.programs.models import Program, Season
 from pcn.toolbox import setup
@@ -221,7 +222,7 @@ def summary(answers: dict) -> dict:
         "languages": [dict(Language.choices).get(code, code) for code in answers["program"]["languages"]],
         "season": season,
         "starts_on": starts_on,
-        "ends_on": setup.season_end(starts_on, season["weeks"]),
+        "ends_on": weeks_end(starts_on, season["weeks"]),
         "frequency": Season.Frequency(season["frequency"]).label,
         "kinds": [dict(SalePointKind.choices).get(code, code) for code in season["accepted_sale_point_kinds"]],
         "amounts": [(household_size_label(int(size), or_more=int(size) == cap), cents) for size, cents in
